@@ -1,0 +1,147 @@
+"""Shared fixtures: an app on a fresh database (SQLite in a temporary folder, or
+PostgreSQL when TRAINER_TEST_DATABASE_URL is set) and lesson-file helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, text
+
+from trainer import create_app
+from trainer import db as database
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TRAINER_TEST_DATABASE_URL")
+
+
+def fresh_database_url(tmp_path: Path) -> str:
+    """A database with nothing in it: a new SQLite file, or an emptied PostgreSQL."""
+    if not PG_URL:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    engine = database.make_engine(PG_URL)
+    with engine.begin() as conn:
+        meta = MetaData()
+        meta.reflect(conn)
+        meta.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str):
+    """Build an app; tests pass config overrides (e.g. another LESSONS_DIR)."""
+    apps = []
+
+    def build(**overrides):
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "USE_CDN": False,
+        }
+        config.update(overrides)
+        app = create_app(config)
+        database.upgrade(app.extensions["engine"])
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def htmx(client, url: str, **data):
+    """POST like htmx does (fragment back), with a fresh submission id."""
+    data.setdefault("sid", uuid.uuid4().hex)
+    return client.post(url, data=data, headers={"HX-Request": "true"})
+
+
+def feedback(html: str) -> str:
+    """The feedback title shown after an answer ('' if none)."""
+    match = re.search(r'class="feedback-title">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+TOPICS = """\
+- id: phone
+  order: 1
+  title: {vi: Làm quen điện thoại, en: The phone}
+- id: scams
+  order: 2
+  title: {vi: Lừa đảo, en: Scams}
+"""
+
+FRONT = """\
+---
+id: {id}
+title: Bài thử
+summary: Một bài để kiểm tra.
+topic: phone
+minutes: 3
+order: 1
+sources:
+  - title: Nguồn thử
+    url: https://example.org
+checked: 2026-11-20
+---
+"""
+
+TAP_STEP = """\
+## Mở tin nhắn
+
+Chạm vào Tin nhắn.
+
+```step
+id: {key}
+screen: phone.home
+tap: app-messages
+hints: [Gợi ý một, Gợi ý hai, Gợi ý ba]
+```
+"""
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path):
+    """A lessons folder to write test lessons into: ``write("vi/x.md", text)``."""
+    root = tmp_path / "lessons"
+    (root / "vi").mkdir(parents=True)
+    (root / "en").mkdir()
+    (root / "audio").mkdir()
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+
+    def write(name: str, body: str) -> Path:
+        path = root / name
+        path.write_text(textwrap.dedent(body), encoding="utf-8")
+        return path
+
+    write.root = root  # type: ignore[attr-defined]
+    return write
+
+
+def lesson_text(lesson_id: str = "test-lesson", steps: int = 2, extra: str = "") -> str:
+    body = FRONT.format(id=lesson_id)
+    for i in range(1, steps + 1):
+        body += "\n" + TAP_STEP.format(key=f"step-{i}")
+    return body + extra

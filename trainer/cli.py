@@ -1,0 +1,112 @@
+"""The ``trainer`` command: serve, check lessons, manage the database.
+
+It is Flask's click CLI, so ``trainer routes`` and ``trainer shell`` work too,
+and every command here is also available as ``flask --app trainer ...``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from trainer import db as database
+from trainer.library import load_library
+
+
+@click.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print lessons and errors as JSON.")
+def check_command(directory: Path | None, as_json: bool) -> None:
+    """Check every lesson file; exit 1 if any has a problem."""
+    from trainer.config import ROOT
+
+    root = directory or ROOT / "lessons"
+    if not root.is_dir():
+        raise click.BadParameter(f"{root} is not a folder of lessons", param_hint="DIRECTORY")
+    library = load_library(root)
+    if as_json:
+        out = {
+            "lessons": [{"id": x.id, "locale": x.locale, "topic": x.topic, "title": x.title,
+                         "steps": len(x.steps), "path": x.path}
+                        for x in sorted(library.lessons.values(), key=lambda x: (x.id, x.locale))],
+            "errors": [{"path": p.path, "line": p.line, "message": p.message}
+                       for p in library.problems],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for problem in library.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(library.lessons)} lesson files OK, "
+                   f"{len(library.problems)} problem(s) in {root}.")
+    sys.exit(1 if library.problems else 0)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the app with waitress (the production server)."""
+    import waitress
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Tập Số on http://{host}:{port}/ ({len(app.extensions['library'].lessons)} "
+               "lesson files)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="tapso")
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the tables."""
+    database.upgrade(current_app.extensions["engine"], revision)
+    click.echo(f"Database at revision {database.current_revision(current_app.extensions['engine'])}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Go back to an older revision ("base" removes every table)."""
+    database.downgrade(current_app.extensions["engine"], revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's revision and the newest one."""
+    engine = current_app.extensions["engine"]
+    click.echo(f"current: {database.current_revision(engine)}  head: "
+               f"{database.head_revision(engine)}")
+
+
+COMMANDS = (check_command, serve_command, db_group)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from trainer import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """Tập Số trainer."""

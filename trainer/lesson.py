@@ -1,0 +1,195 @@
+"""The lesson domain: immutable objects built once from Markdown files.
+
+Nothing here knows about Flask or the database, so the parser, the validator,
+the answer checker and the command line all share the same objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+INTERACTIONS = ("tap", "type", "choose", "judge", "spot", "read")
+JUDGEMENTS = ("scam", "safe", "unsure")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a procedure comes from, shown to learners and checked by reviewers."""
+
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Tap:
+    """Tap one named target on the simulated screen."""
+
+    target: str
+    kind: str = "tap"
+
+
+@dataclass(frozen=True)
+class Type:
+    """Type into a named field; compared after Unicode NFC normalisation."""
+
+    field: str
+    answers: tuple[str, ...] = ()
+    pattern: str | None = None
+    card: str | None = None  # accept the practice card's value for this attribute
+    loose: bool = False  # ignore case and diacritics
+    store: str | None = None  # state key that later screens read the answer from
+    kind: str = "type"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    text: str  # sanitised HTML (inline Markdown)
+    correct: bool
+    why: str = ""  # sanitised HTML shown when this option is chosen
+
+
+@dataclass(frozen=True)
+class Choose:
+    """Choose one (or, with ``several``, every right one) of the options."""
+
+    options: tuple[Option, ...]
+    several: bool = False
+    kind: str = "choose"
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Judge a message: scam or safe; "not sure, ask someone" is always accepted."""
+
+    answer: str  # "scam" or "safe"
+    why: str = ""  # sanitised HTML
+    kind: str = "judge"
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Tap each red flag of a message; each one is explained when found."""
+
+    flags: Mapping[str, str]  # target name -> sanitised HTML explanation
+    kind: str = "spot"
+
+
+@dataclass(frozen=True)
+class Read:
+    """Nothing to do but read and press "Continue"."""
+
+    label: str = ""
+    kind: str = "read"
+
+
+Interaction = Tap | Type | Choose | Judge | Spot | Read
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # stable id: progress is keyed by it, so steps can be added or reordered
+    heading: str
+    body: str  # sanitised HTML of the instruction
+    screen: str
+    interaction: Interaction
+    line: int
+    hints: tuple[str, ...] = ()  # sanitised HTML, up to three, graded
+    wrong: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    praise: str = ""
+    say: str = ""  # plain text read aloud instead of heading + body
+    audio: str = ""  # path below lessons/audio/
+    set_state: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    add_state: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({}))
+
+    def feedback_for(self, answer: str | None) -> str:
+        """The author's message for this wrong answer, or their general one."""
+        if answer and answer in self.wrong:
+            return self.wrong[answer]
+        return self.wrong.get("default", "")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    locale: str
+    title: str
+    summary: str
+    topic: str
+    minutes: int
+    order: int
+    sources: tuple[Source, ...]
+    checked: dt.date
+    steps: tuple[Step, ...]
+    path: str
+    intro: str = ""  # sanitised HTML before the first step
+    state: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    card: str = "default"
+
+    def step_index(self, key: str) -> int | None:
+        for i, step in enumerate(self.steps):
+            if step.key == key:
+                return i
+        return None
+
+    def state_at(self, index: int) -> dict[str, Any]:
+        """The simulated phone's state when step ``index`` is shown.
+
+        Derived from the lesson alone (never from what a learner typed), so it
+        needs no storage and is the same for everyone: a typed field carries
+        its accepted answer forward, the way the real app would show it.
+        """
+        from trainer.practice_card import card_value  # local: avoid a cycle
+
+        state: dict[str, Any] = {k: _thaw(v) for k, v in self.state.items()}
+        for i, step in enumerate(self.steps[: index + 1]):
+            for key, value in step.set_state.items():
+                state[key] = _thaw(value)
+            for key, items in step.add_state.items():
+                state[key] = list(state.get(key) or []) + [_thaw(v) for v in items]
+            if i < index and isinstance(step.interaction, Type):
+                t = step.interaction
+                value = card_value(self.card, t.card) if t.card else (t.answers or ("",))[0]
+                state[t.store or t.field] = value
+        return state
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation error: where it is and what the author should do."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class LessonError(Exception):
+    """Raised by the parser; carries every problem found in one file."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def freeze(value: Any) -> Any:
+    """Make parsed YAML immutable so lessons can be shared between requests."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value

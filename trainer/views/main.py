@@ -1,0 +1,42 @@
+"""Home page, language choice and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask_babel import get_locale
+
+from trainer import db as database
+from trainer import progress
+from trainer.web import current_learner, get_db, library, render
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    locale = str(get_locale())
+    groups = library().by_topic(locale)
+    lessons = [lesson for _, group in groups for lesson in group]
+    states = progress.progress_for(get_db(), current_learner(), lessons)
+    return render("home.html", "home.html", groups=groups, states=states, locale=locale)
+
+
+@bp.post("/lang")
+def set_language():
+    code = request.form.get("lang", "")
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.home")
+    response = redirect(target, code=303)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", code, max_age=400 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    ok = database.is_usable(current_app.extensions["engine"])
+    body = {"status": "ok" if ok else "database unavailable",
+            "lessons": len(library().lessons), "lesson_problems": len(library().problems)}
+    return jsonify(body), 200 if ok else 503

@@ -1,0 +1,166 @@
+"""What every request needs: database session, learner, language, CSRF,
+security headers, asset URLs and friendly error pages."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, current_app, g, render_template, request, send_from_directory, session
+from flask_babel import Babel, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from trainer import db as database
+from trainer import progress
+from trainer.library import Library
+from trainer.models import Learner
+from trainer.screens import FILTERS
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    engine = database.make_engine(app.config["DATABASE_URL"])
+    app.extensions["engine"] = engine
+    app.extensions["sessionmaker"] = database.make_sessionmaker(engine)
+    app.config["LANGUAGES"] = languages(app.config["TRANSLATIONS_DIR"],
+                                        app.config["DEFAULT_LOCALE"])
+    babel.init_app(app, locale_selector=select_locale,
+                   default_locale=app.config["DEFAULT_LOCALE"],
+                   default_translation_directories=app.config["TRANSLATIONS_DIR"])
+    csrf.init_app(app)
+    app.teardown_appcontext(_close_db)
+    app.after_request(_security_headers)
+    app.add_url_rule("/static/<path:filename>", "static", _static)
+    app.jinja_env.filters.update(FILTERS)
+    # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
+    app.config["SCREEN_CSS"] = sorted(
+        f"css/screens/{p.name}" for p in (Path(app.config["STATIC_DIR"]) / "css/screens").glob("*.css"))
+    app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
+                                 get_locale=get_locale)
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _error_page)
+
+
+def languages(translations_dir: str, default: str) -> list[str]:
+    """Vietnamese plus every language with a catalogue: adding one needs no code."""
+    found = sorted(p.parent.name for p in Path(translations_dir).glob("*/LC_MESSAGES"))
+    return [default] + [c for c in found if c != default]
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("Tiếng Việt", "English"), so anyone can find theirs."""
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def select_locale() -> str:
+    choice = request.cookies.get("lang")
+    return choice if choice in current_app.config["LANGUAGES"] else \
+        current_app.config["DEFAULT_LOCALE"]
+
+
+def get_db() -> Session:
+    if "db" not in g:
+        g.db = current_app.extensions["sessionmaker"]()
+    return g.db
+
+
+def _close_db(_exc: BaseException | None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def library() -> Library:
+    return current_app.extensions["library"]
+
+
+def current_learner() -> Learner | None:
+    public_id = session.get("learner")
+    return progress.find_learner(get_db(), public_id if isinstance(public_id, str) else None)
+
+
+def ensure_learner() -> Learner:
+    """The learner behind this browser, created on their first answer (no sign-up)."""
+    learner = current_learner()
+    if learner is None:
+        learner = progress.get_or_create_learner(get_db(), progress.new_public_id())
+        session["learner"] = learner.public_id
+        session.permanent = True
+    return learner
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(full: str, fragment: str, code: int = 200, **context) -> tuple[str, int]:
+    """A whole page for plain browsers, only the changed part for htmx."""
+    return render_template(fragment if is_htmx() else full, **context), code
+
+
+@cache
+def _file_hash(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def asset_url(filename: str) -> Markup:
+    """URL of a static file with its content hash, so it can be cached for a year."""
+    path = Path(current_app.config["STATIC_DIR"]) / filename
+    version = _file_hash(str(path), path.stat().st_mtime) if path.exists() else "0"
+    return Markup(f"/static/{filename}?v={version}")
+
+
+def _static(filename: str):
+    return send_from_directory(current_app.config["STATIC_DIR"], filename)
+
+
+def _security_headers(response):
+    cdn = current_app.config["HTMX_CDN_URL"] if current_app.config["USE_CDN"] else ""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src 'self' {cdn}; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+ERROR_TEXT = {
+    400: (_l("Có gì đó chưa đúng"), _l("Thông tin gửi lên không đúng. Bác bấm nút dưới đây để làm lại.")),
+    403: (_l("Trang này không dành cho bác"), _l("Bác không cần vào trang này.")),
+    404: (_l("Không tìm thấy trang này"), _l("Có thể đường dẫn bị sai hoặc bài học đã đổi tên.")),
+    405: (_l("Có gì đó chưa đúng"), _l("Bác bấm nút dưới đây để quay lại.")),
+    413: (_l("Nội dung quá dài"), _l("Bác gõ ngắn hơn một chút rồi thử lại.")),
+    500: (_l("Máy chủ gặp lỗi"), _l("Không phải lỗi của bác. Tiến độ học đã được lưu.")),
+}
+
+
+def _error_page(exc: Exception):
+    code = exc.code if isinstance(exc, HTTPException) and exc.code else 500
+    if isinstance(exc, CSRFError):
+        title = gettext("Trang đã mở lâu")
+        text = gettext("Bác bấm \"Làm lại bước này\" để tiếp tục. Những gì đã học vẫn còn.")
+    else:
+        title, text = map(str, ERROR_TEXT.get(code, ERROR_TEXT[400 if code < 500 else 500]))
+    db = g.get("db")
+    if db is not None:
+        db.rollback()
+    back = request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else None
+    return render("error.html", "partials/error.html", code, title=title, text=text,
+                  back=back, http_status=code)
