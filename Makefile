@@ -50,7 +50,15 @@ test: setup-test chromium lint
 # Re-extract UI strings after changing templates or code; then translate the new ones.
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project "Tap So" .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
+
+# Benchmarks against a bare-Flask baseline (wrk from Debian, locust from PyPI); ~6 minutes.
+# Writes benchmarks/results.md; exits 1 if a target is missed.
+bench: setup-test
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

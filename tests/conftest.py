@@ -81,7 +81,10 @@ def htmx(client, url: str, **data):
 def feedback(html: str) -> str:
     """The feedback title shown after an answer ('' if none)."""
     match = re.search(r'class="feedback-title">(.*?)</p>', html, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+    if not match:
+        return ""
+    words = re.sub(r'<span aria-hidden="true">.*?</span>', "", match.group(1))
+    return re.sub(r"<[^>]+>", "", words).strip()
 
 
 TOPICS = """\

@@ -33,6 +33,29 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(main.bp)
     app.register_blueprint(player.bp)
+    from trainer.views import privacy
+
+    app.register_blueprint(privacy.bp)
+    from trainer.views import handbook, offline, settings
+
+    app.register_blueprint(settings.bp)
+    app.register_blueprint(handbook.bp)
+    app.register_blueprint(offline.bp)
+    from trainer.views import classroom, kiosk, reports, volunteer
+
+    app.register_blueprint(volunteer.bp)
+    app.register_blueprint(classroom.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(reports.bp)
+    from trainer.views import authors
+
+    app.register_blueprint(authors.bp)
+    from trainer.views import practice
+
+    app.register_blueprint(practice.bp)
+    from trainer.views import card
+
+    app.register_blueprint(card.bp)
     from trainer import cli
 
     cli.init_app(app)

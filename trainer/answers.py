@@ -104,7 +104,9 @@ def _check_type(step: Step, i: Type, sub: Submission, card: str) -> Verdict:
             return Verdict(True, True, "right", step.praise, detail="typed")
     if i.pattern and re.fullmatch(i.pattern, typed, re.I if i.loose else 0):
         return Verdict(True, True, "right", step.praise, detail="typed")
-    if looks_real(text):
+    if i.card or looks_real(text):
+        # A field bound to the practice card holds an identity: whatever else was typed
+        # may be the learner's own number, so it is neither echoed back nor recorded.
         return Verdict(False, False, "practice-card", detail="practice-card")
     return Verdict(False, False, "wrong", step.feedback_for("default"), detail="typed")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -16,12 +17,15 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from trainer import db as database
 from trainer.library import load_library
+from trainer.province_cli import backup_command, export_data_command
 
 
 @click.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print lessons and errors as JSON.")
-def check_command(directory: Path | None, as_json: bool) -> None:
+@click.option("--translations", is_flag=True,
+              help="Also list missing or outdated translations (never fails the check).")
+def check_command(directory: Path | None, as_json: bool, translations: bool = False) -> None:
     """Check every lesson file; exit 1 if any has a problem."""
     from trainer.config import ROOT
 
@@ -37,28 +41,46 @@ def check_command(directory: Path | None, as_json: bool) -> None:
             "errors": [{"path": p.path, "line": p.line, "message": p.message}
                        for p in library.problems],
         }
+        if translations:
+            out["translations"] = [asdict(s) for s in _translation_status(library)]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for problem in library.problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(library.lessons)} lesson files OK, "
                    f"{len(library.problems)} problem(s) in {root}.")
+        if translations:
+            from trainer.authoring import status_lines
+
+            click.echo("\n".join(status_lines(_translation_status(library))))
     sys.exit(1 if library.problems else 0)
+
+
+def _translation_status(library) -> list:
+    from trainer.authoring import translation_status
+    from trainer.config import ROOT
+
+    return translation_status(library, ROOT / "translations")
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="For lesson authors: reload lessons when a file changes.")
 @with_appcontext
-def serve_command(host: str, port: int, threads: int) -> None:
+def serve_command(host: str, port: int, threads: int, dev: bool = False) -> None:
     """Serve the app with waitress (the production server)."""
     import waitress
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.config["DEV"] = app.config.get("DEV") or dev
     click.echo(f"Tập Số on http://{host}:{port}/ ({len(app.extensions['library'].lessons)} "
                "lesson files)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="tapso")
+    # A class of 300 phones keeps 300 connections open; waitress's default limit of 100
+    # would leave the rest waiting (benchmarks/results.md, classroom load).
+    waitress.serve(app, host=host, port=port, threads=threads, ident="tapso",
+                   connection_limit=1000)
 
 
 @click.group("db")
@@ -72,7 +94,8 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Create or upgrade the tables."""
     database.upgrade(current_app.extensions["engine"], revision)
-    click.echo(f"Database at revision {database.current_revision(current_app.extensions['engine'])}.")
+    revision = database.current_revision(current_app.extensions["engine"])
+    click.echo(f"Database at revision {revision}.")
 
 
 @db_group.command("downgrade")
@@ -92,7 +115,48 @@ def db_current() -> None:
                f"{database.head_revision(engine)}")
 
 
-COMMANDS = (check_command, serve_command, db_group)
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 8 characters (asked for when not given).")
+@with_appcontext
+def create_admin_command(username: str, password: str) -> None:
+    """Create a volunteer account with the admin role (admins add the other volunteers)."""
+    from trainer import auth
+
+    db = current_app.extensions["sessionmaker"]()
+    try:
+        auth.create_volunteer(db, username, password, role="admin")
+        db.commit()
+    except auth.AccountError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"Admin {auth.normalise_username(username)} created.")
+
+
+@click.command("new")
+@click.argument("topic")
+@click.argument("slug")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="The lessons folder (default: lessons/ of this checkout).")
+def new_command(topic: str, slug: str, directory: Path | None) -> None:
+    """Start a lesson: write lessons/vi/SLUG.md and its English twin, ready to edit."""
+    from trainer.authoring import ScaffoldError, scaffold
+    from trainer.config import ROOT
+
+    try:
+        paths = scaffold(directory or ROOT / "lessons", topic, slug)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for path in paths:
+        click.echo(f"wrote {path}")
+    click.echo("Edit them (docs/authoring.md), preview them at /authors/preview, then run "
+               "`trainer check`.")
+
+
+COMMANDS = (check_command, serve_command, db_group, create_admin_command, backup_command,
+            export_data_command, new_command)
 
 
 def init_app(app: Flask) -> None:

@@ -28,6 +28,14 @@ def defaults(instance_path: str) -> dict:
         "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
         "USE_CDN": env("TRAINER_USE_CDN", "1") not in ("0", "false", "no"),
         "NUDGE_SECONDS": int(env("TRAINER_NUDGE_SECONDS", "60")),
+        # Scenarios in one round of scam practice (a shorter round suits a slow class).
+        "PRACTICE_ROUND_SIZE": int(env("TRAINER_PRACTICE_ROUND_SIZE", "10")),
+        # Kiosk mode (shared device): ask after KIOSK_IDLE_SECONDS without a touch, then wait
+        # KIOSK_ASK_SECONDS for one tap before returning to the start screen.
+        "KIOSK": env("TRAINER_KIOSK", "0") in ("1", "true", "yes"),
+        "KIOSK_IDLE_SECONDS": int(env("TRAINER_KIOSK_IDLE_SECONDS", "600")),
+        "KIOSK_ASK_SECONDS": int(env("TRAINER_KIOSK_ASK_SECONDS", "60")),
+        "VOLUNTEER_SESSION_HOURS": float(env("TRAINER_VOLUNTEER_SESSION_HOURS", "12")),
         "MAX_CONTENT_LENGTH": 16 * 1024,  # answers are tiny; anything bigger is refused
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=400),  # the browsers' cap
         "SESSION_COOKIE_NAME": "tapso",

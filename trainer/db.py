@@ -77,3 +77,18 @@ def is_usable(engine: Engine) -> bool:
         return current_revision(engine) == head_revision(engine)
     except Exception:  # noqa: BLE001 - any failure means "not usable"
         return False
+
+
+def backup_sqlite(engine: Engine, dest: Path) -> None:
+    """Copy a live SQLite database with SQLite's online backup API: safe while
+    learners keep answering (a plain file copy of a WAL database is not)."""
+    import sqlite3
+    from contextlib import closing
+
+    source = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not source:
+        raise ValueError("backup_sqlite needs an SQLite database file")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source, timeout=30)) as src, \
+            closing(sqlite3.connect(dest)) as out:
+        src.backup(out)

@@ -76,7 +76,7 @@ def load_library(root: str | Path) -> Library:
     files = sorted(p for p in root.glob("*/*.md") if p.parent.name != "audio")
     for path in files:
         locale = path.parent.name
-        shown = _display(path)
+        shown = display_path(path)
         try:
             lesson = parse_lesson(path.read_text(encoding="utf-8"), shown, locale)
         except UnicodeDecodeError:
@@ -133,7 +133,7 @@ def _check_translations(library: Library) -> None:
 
 def _load_topics(root: Path, problems: list[Problem]) -> dict[str, Topic]:
     path = root / TOPICS_FILE
-    shown = _display(path)
+    shown = display_path(path)
     if not path.exists():
         problems.append(Problem(shown, 1, "Missing topics file: list each topic's id, order "
                                           "and title per language (see docs/authoring.md)."))
@@ -160,7 +160,7 @@ def _load_topics(root: Path, problems: list[Problem]) -> dict[str, Topic]:
     return topics
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path authors recognise: relative to the working folder when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))

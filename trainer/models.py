@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -42,6 +43,7 @@ class Learner(Base):
     public_id: Mapped[str] = mapped_column(String(36), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    settings: Mapped[str | None] = mapped_column(String(60))  # trainer.a11y.Prefs, encoded
     attempts: Mapped[list[Attempt]] = relationship(back_populates="learner")
 
 
@@ -82,3 +84,147 @@ class StepEvent(Base):
     submission: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     attempt: Mapped[Attempt] = relationship(back_populates="events")
+
+
+# --- Volunteers, classes and kiosk sign-in (issue 6; migration 0003) ---------------------
+
+class Volunteer(Base):
+    """Someone who runs classes; ``admin`` may also add volunteers and see every class."""
+
+    __tablename__ = "volunteer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="volunteer")  # volunteer, admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    """A failed volunteer login. Kept in the database (not process memory) so the
+    rate limit holds across every server process."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_username_at", "username", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ClassSession(Base):
+    """One class a volunteer runs at a place on a day; learners join with ``code``."""
+
+    __tablename__ = "class_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    commune: Mapped[str] = mapped_column(String(80), default="")
+    village: Mapped[str] = mapped_column(String(80), default="")
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    lessons: Mapped[str] = mapped_column(String(1000), default="")  # lesson ids, space-separated
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
+                                              index=True)
+    current_lesson: Mapped[str] = mapped_column(String(80), default="")
+    current_step: Mapped[int] = mapped_column(Integer, default=1)
+    highlight: Mapped[bool] = mapped_column(Boolean, default=False)
+    follow_on: Mapped[bool] = mapped_column(Boolean, default=False)  # "follow me"
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    volunteer: Mapped[Volunteer] = relationship()
+    members: Mapped[list[ClassMember]] = relationship(back_populates="klass",
+                                                      order_by="ClassMember.id")
+
+
+class ClassMember(Base):
+    """A learner who joined a class, with the name they gave and their raised hand."""
+
+    __tablename__ = "class_member"
+    __table_args__ = (UniqueConstraint("class_id", "learner_id",
+                                       name="uq_class_member_class_learner"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
+                                          index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            index=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    following: Mapped[bool] = mapped_column(Boolean, default=True)
+    hand_raised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    klass: Mapped[ClassSession] = relationship(back_populates="members")
+    learner: Mapped[Learner] = relationship()
+
+
+class KioskLogin(Base):
+    """How a learner signs in on a shared kiosk: a picture to find their name, and a
+    4-digit PIN or a sequence of three pictures, both stored only as hashes."""
+
+    __tablename__ = "kiosk_login"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            unique=True)
+    picture: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    secret_kind: Mapped[str] = mapped_column(String(10))  # pin, pictures
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    learner: Mapped[Learner] = relationship()
+
+
+# --- Scam practice rounds and spaced repetition (issue 5; migration 0002) ----------------
+
+class PracticeRound(Base):
+    """A mixed round of scam scenarios. ``number`` counts the learner's rounds (1, 2, …)
+    and is the clock of the spaced repetition; ``submission`` makes a double-sent
+    "start" open the same round."""
+
+    __tablename__ = "practice_round"
+    __table_args__ = (UniqueConstraint("learner_id", "submission",
+                                       name="uq_practice_round_learner_submission"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    submission: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    items: Mapped[list[PracticeItem]] = relationship(back_populates="round",
+                                                     order_by="PracticeItem.position")
+
+
+class PracticeItem(Base):
+    """One scenario in a round. Its answers are ordinary step events on an attempt of
+    its own (``Attempt.lesson_id`` is ``practice:<lesson id>``), so the player's
+    machinery checks and stores them without touching the lesson's own progress.
+    ``result`` is "right" or "wrong" once the scenario is played, "gone" if its lesson
+    was removed."""
+
+    __tablename__ = "practice_item"
+    __table_args__ = (UniqueConstraint("round_id", "position",
+                                       name="uq_practice_item_round_position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("practice_round.id", ondelete="CASCADE"),
+                                          index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
+    result: Mapped[str | None] = mapped_column(String(10))
+    round: Mapped[PracticeRound] = relationship(back_populates="items")
+
+
+class PracticeBox(Base):
+    """Which Leitner box a scenario is in for a learner, and from which round on it is
+    due again (see ``trainer.practice``)."""
+
+    __tablename__ = "practice_box"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id",
+                                       name="uq_practice_box_learner_lesson"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    box: Mapped[int] = mapped_column(Integer, default=1)
+    due_round: Mapped[int] = mapped_column(Integer, default=0)
+    last_round: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

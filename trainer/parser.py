@@ -38,7 +38,7 @@ from trainer.screens import SCREENS, targets_for
 from trainer.text import render_inline, render_markdown
 
 FRONT_REQUIRED = ("id", "title", "summary", "topic", "minutes", "order", "sources", "checked")
-FRONT_OPTIONAL = ("state", "card")
+FRONT_OPTIONAL = ("state", "card", "translated_from")  # translated_from: see docs/translating.md
 STEP_KEYS = ("id", "screen", "hints", "wrong", "praise", "say", "audio", "set", "add",
              *INTERACTIONS)
 MAX_HINTS = 3
@@ -46,6 +46,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 FENCE_RE = re.compile(r"^(```+|~~~+)\s*([\w.-]*)\s*$")
 
 Lines = dict[tuple, int]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
 
 
 class _Collector:
@@ -61,7 +62,11 @@ class _Collector:
 
 def load_yaml(text: str, first_line: int, problems: _Collector) -> tuple[Any, Lines]:
     """Parse YAML and remember the file line of every key and item."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)  # rejects control characters here already
+    except yaml.YAMLError as exc:
+        problems.add(first_line, f"YAML error: {exc}")
+        return None, {}
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -135,16 +140,17 @@ def parse_lesson(text: str, path: str, locale: str) -> Lesson:
     if not raw_steps:
         out.add(end + 2, "This lesson has no steps. Start each step with a line '## Heading'.")
 
+    lesson = Lesson(
+        id=(meta or {}).get("id", ""), locale=locale, title=(meta or {}).get("title", ""),
+        summary=(meta or {}).get("summary", ""), topic=(meta or {}).get("topic", ""),
+        minutes=(meta or {}).get("minutes", 0), order=(meta or {}).get("order", 0),
+        sources=(meta or {}).get("sources", ()),
+        checked=(meta or {}).get("checked", dt.date.min), steps=tuple(steps), path=path,
+        intro=render_markdown(intro), state=freeze(state), card=card,
+    )
+    _check_screens(lesson, out)  # also when other parts are broken: report everything at once
     if meta is not None and not out.problems:
-        lesson = Lesson(
-            id=meta["id"], locale=locale, title=meta["title"], summary=meta["summary"],
-            topic=meta["topic"], minutes=meta["minutes"], order=meta["order"],
-            sources=meta["sources"], checked=meta["checked"], steps=tuple(steps), path=path,
-            intro=render_markdown(intro), state=freeze(state), card=card,
-        )
-        _check_screens(lesson, out)
-        if not out.problems:
-            return lesson
+        return lesson
     raise LessonError(out.problems)
 
 
@@ -368,7 +374,8 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
                 return None
         card = value.get("card")
         if card is not None and card not in FIELDS:
-            out.add(at(kind, "card"), f"The practice card has no '{card}'." + _suggest(card, FIELDS))
+            out.add(at(kind, "card"),
+                    f"The practice card has no '{card}'." + _suggest(card, FIELDS))
             return None
         if not answers and pattern is None and card is None:
             out.add(line, "'type:' needs one of 'answer:', 'pattern:' or 'card:' to check with.")

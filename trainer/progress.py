@@ -120,8 +120,10 @@ def progress_for(db: Session, learner: Learner | None,
 def step_status(db: Session, attempt: Attempt | None, step: Step) -> StepStatus:
     if attempt is None:
         return StepStatus(0, 0, False, False, frozenset())
-    events = db.scalars(select(StepEvent).where(StepEvent.attempt_id == attempt.id,
-                                                StepEvent.step_key == step.key)).all()
+    events = db.execute(select(StepEvent.kind, StepEvent.correct, StepEvent.finished,
+                               StepEvent.detail)
+                        .where(StepEvent.attempt_id == attempt.id,
+                               StepEvent.step_key == step.key)).all()
     return StepStatus(
         wrong=sum(e.kind == "answer" and e.correct is False for e in events),
         hints=sum(e.kind == "hint" for e in events),

@@ -8,23 +8,38 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 
 import markdown
 import nh3
 
-EXTENSIONS = ["sane_lists", "smarty"]
+EXTENSIONS = ["sane_lists"]
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code",
     "blockquote", "h3", "h4", "span", "kbd", "abbr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 _WRAPPING_P = re.compile(r"^<p>(.*)</p>$", re.S)
+_MARKUP = re.compile(r"[*_`\[\]<>&!#\\]|\n|^\s*(\d+[.)]|[-+])\s|https?:")
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread: building one costs far more than converting."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return md
 
 
 def render_markdown(text: str) -> str:
     """Block Markdown (paragraphs, lists) to sanitised HTML."""
-    html = markdown.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    if not (text or "").strip():
+        return ""
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -36,9 +51,12 @@ def render_markdown(text: str) -> str:
 
 def render_inline(text: str) -> str:
     """One line of Markdown (an option, a hint) without the wrapping paragraph."""
-    html = render_markdown(str(text).strip())
-    match = _WRAPPING_P.match(html)
-    return match.group(1) if match else html
+    text = str(text).strip()
+    if not _MARKUP.search(text):  # plain words (most hints): no need for Markdown
+        return html.escape(text, quote=False)
+    out = render_markdown(text)
+    match = _WRAPPING_P.match(out)
+    return match.group(1) if match else out
 
 
 def plain(text: str) -> str:

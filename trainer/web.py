@@ -9,12 +9,15 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, render_template, request, send_from_directory, session
-from flask_babel import Babel, get_locale, gettext
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer import db as database
 from trainer import progress
@@ -24,6 +27,14 @@ from trainer.screens import FILTERS
 
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page came over HTTPS (also behind a proxy)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
 def init_app(app: Flask) -> None:
@@ -35,14 +46,27 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_locale=app.config["DEFAULT_LOCALE"],
                    default_translation_directories=app.config["TRANSLATIONS_DIR"])
+    app.jinja_env.install_gettext_callables(  # flask-babel's, with the catalogue looked up once
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     csrf.init_app(app)
+    # gzip/brotli for pages and (streamed) static files; static files are cached for a year.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
+    compress.init_app(app)
+    app.session_interface = SessionInterface()
+    if app.config.get("PROXY_FIX"):  # TRAINER_PROXY_FIX=1: trust 1 proxy's X-Forwarded-*
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.teardown_appcontext(_close_db)
     app.after_request(_security_headers)
     app.add_url_rule("/static/<path:filename>", "static", _static)
     app.jinja_env.filters.update(FILTERS)
     # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
-    app.config["SCREEN_CSS"] = sorted(
-        f"css/screens/{p.name}" for p in (Path(app.config["STATIC_DIR"]) / "css/screens").glob("*.css"))
+    screen_css = Path(app.config["STATIC_DIR"]) / "css" / "screens"
+    app.config["SCREEN_CSS"] = sorted(f"css/screens/{p.name}" for p in screen_css.glob("*.css"))
     app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
                                  get_locale=get_locale)
     for code in (400, 403, 404, 405, 413, 500):
@@ -53,7 +77,18 @@ def init_app(app: Flask) -> None:
 def languages(translations_dir: str, default: str) -> list[str]:
     """Vietnamese plus every language with a catalogue: adding one needs no code."""
     found = sorted(p.parent.name for p in Path(translations_dir).glob("*/LC_MESSAGES"))
-    return [default] + [c for c in found if c != default]
+    # A code Babel has no locale data for (e.g. Tày 'tyz') would crash every page once
+    # chosen: leave it out; /authors/translations says why (docs/translating.md).
+    return [default] + [c for c in found if c != default and babel_knows(c)]
+
+
+def babel_knows(code: str) -> bool:
+    """Whether Babel has locale data for the code: only then can the UI switch to it."""
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def language_name(code: str) -> str:
@@ -62,6 +97,13 @@ def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(code).capitalize()
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def _translations():
+    """This request's catalogue: a page calls gettext hundreds of times (the home page)."""
+    if "translations" not in g:
+        g.translations = get_translations()
+    return g.translations
 
 
 def select_locale() -> str:
@@ -87,8 +129,13 @@ def library() -> Library:
 
 
 def current_learner() -> Learner | None:
+    """The learner behind this browser, looked up once per request (pages ask often)."""
     public_id = session.get("learner")
-    return progress.find_learner(get_db(), public_id if isinstance(public_id, str) else None)
+    public_id = public_id if isinstance(public_id, str) else None
+    cached = g.get("learner")
+    if cached is None or cached[0] != public_id:
+        g.learner = (public_id, progress.find_learner(get_db(), public_id))
+    return g.learner[1]
 
 
 def ensure_learner() -> Learner:
@@ -98,6 +145,7 @@ def ensure_learner() -> Learner:
         learner = progress.get_or_create_learner(get_db(), progress.new_public_id())
         session["learner"] = learner.public_id
         session.permanent = True
+        g.learner = (learner.public_id, learner)
     return learner
 
 
@@ -141,7 +189,8 @@ def _security_headers(response):
 
 
 ERROR_TEXT = {
-    400: (_l("Có gì đó chưa đúng"), _l("Thông tin gửi lên không đúng. Bác bấm nút dưới đây để làm lại.")),
+    400: (_l("Có gì đó chưa đúng"),
+          _l("Thông tin gửi lên không đúng. Bác bấm nút dưới đây để làm lại.")),
     403: (_l("Trang này không dành cho bác"), _l("Bác không cần vào trang này.")),
     404: (_l("Không tìm thấy trang này"), _l("Có thể đường dẫn bị sai hoặc bài học đã đổi tên.")),
     405: (_l("Có gì đó chưa đúng"), _l("Bác bấm nút dưới đây để quay lại.")),

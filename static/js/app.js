@@ -1,8 +1,11 @@
 /* Tập Số browser glue. No inline script anywhere, so a strict CSP holds.
    1. htmx: the page asks the pinned CDN copy (with SRI); if it fails or is
       slow, load the same version vendored in /static.
-   2. "Nghe" (listen): play the author's recording, else the device's
-      Vietnamese voice, else say plainly that there is none. */
+   2. "Nghe" (listen): play the author's recording, else the device's voice
+      for the page language, else say plainly that there is none; auto-read
+      and a slower rate from the learner's settings (classes on <html>).
+   3. Offline: a kind message when an answer cannot reach the server, the
+      print button of the handbook, and the service worker (/sw.js). */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -28,40 +31,158 @@
     cdn.addEventListener("error", loadLocalHtmx);
     cdn.addEventListener("load", function () { if (!window.htmx) loadLocalHtmx(); });
     setTimeout(function () { if (!window.htmx) loadLocalHtmx(); }, 4000);
+    // A CDN that fails at once may do so before this script runs (its "error" is
+    // then missed); deferred scripts are all done by DOMContentLoaded.
+    document.addEventListener("DOMContentLoaded", function () { if (!window.htmx) loadLocalHtmx(); });
   }
 
-  var lang = (document.documentElement.lang || "vi").toLowerCase();
-  function voiceFor(code) {
-    if (!("speechSynthesis" in window)) return null;
-    var voices = window.speechSynthesis.getVoices() || [];
-    for (var i = 0; i < voices.length; i++) {
-      if (voices[i].lang && voices[i].lang.toLowerCase().indexOf(code) === 0) return voices[i];
+  /* --- Read-aloud ("Nghe"), settings, offline: the accessibility layer --- */
+  var root = document.documentElement;
+  var lang = (root.lang || "vi").toLowerCase().slice(0, 2);
+  function slow() { return root.classList.contains("slow"); }
+  var speech = "speechSynthesis" in window ? window.speechSynthesis : null;
+  var voicesReady = null;
+
+  // Voices arrive late in Chromium: ask, and wait for "voiceschanged" (or give up
+  // after a moment: some devices never have any, and never fire the event).
+  function voices() {
+    if (!speech) return Promise.resolve([]);
+    var now = speech.getVoices() || [];
+    if (now.length) return Promise.resolve(now);
+    if (!voicesReady) {
+      voicesReady = new Promise(function (resolve) {
+        var done = function () { resolve(speech.getVoices() || []); };
+        speech.addEventListener("voiceschanged", done, { once: true });
+        setTimeout(done, 1500);
+      });
+    }
+    return voicesReady;
+  }
+  function voiceFor(list) {
+    for (var i = 0; i < list.length; i++) {
+      if ((list[i].lang || "").toLowerCase().replace("_", "-").indexOf(lang) === 0) return list[i];
     }
     return null;
   }
+  function note(btn, text) {
+    var slot = btn.parentNode && btn.parentNode.querySelector(".listen-note");
+    if (slot) slot.textContent = text || "";
+    btn.setAttribute("data-playing", text ? "none" : btn.getAttribute("data-playing") || "");
+  }
+
   var audio = null;
+  function stop() {
+    if (audio) { audio.pause(); audio = null; }
+    if (speech) speech.cancel();
+  }
+  function say(btn, auto) {
+    voices().then(function (list) {
+      var voice = voiceFor(list);
+      if (!voice) { note(btn, btn.getAttribute("data-no-voice")); return; }
+      var u = new SpeechSynthesisUtterance(btn.getAttribute("data-say"));
+      u.lang = voice.lang;
+      u.voice = voice;
+      u.rate = slow() ? 0.7 : 0.95;
+      btn.setAttribute("data-rate", String(u.rate));
+      u.onerror = function (e) {
+        // Without a tap first, browsers refuse to speak: auto-read then stays quiet.
+        if (e && e.error === "not-allowed") { if (!auto) note(btn, btn.getAttribute("data-no-audio")); }
+        else if (e && e.error !== "interrupted" && e.error !== "canceled") note(btn, btn.getAttribute("data-no-voice"));
+      };
+      speech.speak(u);
+      btn.setAttribute("data-playing", "voice");
+    });
+  }
+  // The author's recording first; if it cannot play, the device's voice.
+  function listen(btn, auto) {
+    stop();
+    note(btn, "");
+    var src = btn.getAttribute("data-audio");
+    if (!src) { say(btn, auto); return; }
+    audio = new Audio(src);
+    audio.playbackRate = slow() ? 0.8 : 1;
+    btn.setAttribute("data-rate", String(audio.playbackRate));
+    btn.setAttribute("data-playing", "audio");
+    var fallback = function () { if (btn.getAttribute("data-playing") === "audio") say(btn, auto); };
+    audio.addEventListener("error", fallback);
+    var played = audio.play();
+    if (played && played.catch) played.catch(function (err) {
+      if (err && err.name === "NotAllowedError") { if (!auto) note(btn, btn.getAttribute("data-no-audio")); }
+      else fallback();
+    });
+  }
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest && ev.target.closest("[data-say]");
-    if (!btn) return;
-    if (audio) { audio.pause(); audio = null; }
-    if (btn.getAttribute("data-audio")) {
-      audio = new Audio(btn.getAttribute("data-audio"));
-      audio.play();
-      btn.setAttribute("data-playing", "audio");
-      return;
-    }
-    var voice = voiceFor(lang.slice(0, 2));
-    if (!voice) {
-      btn.textContent = btn.getAttribute("data-no-voice");
-      btn.setAttribute("data-playing", "none");
-      return;
-    }
-    window.speechSynthesis.cancel();
-    var u = new SpeechSynthesisUtterance(btn.getAttribute("data-say"));
-    u.lang = voice.lang;
-    u.voice = voice;
-    u.rate = 0.9;
-    window.speechSynthesis.speak(u);
-    btn.setAttribute("data-playing", "voice");
+    if (btn) { listen(btn); return; }
+    if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
   });
+
+  // Auto-read (a setting): each new step once, not again after every answer.
+  var lastRead = null;
+  function autoRead() {
+    if (!root.classList.contains("autoread")) return;
+    var step = document.getElementById("step");
+    var btn = step && step.querySelector(".listen-step .listen");
+    if (!btn) return;
+    var key = step.getAttribute("data-step") + "/" + step.getAttribute("data-number");
+    if (key === lastRead) return;
+    lastRead = key;
+    listen(btn, true);
+  }
+  document.addEventListener("DOMContentLoaded", autoRead);
+  document.addEventListener("htmx:afterSettle", autoRead);
+  document.addEventListener("htmx:beforeSwap", stop);
+
+  // Offline: an answer needs the server. Say so kindly, keep the step as it is;
+  // nothing is queued or resent (the learner taps again when back online).
+  document.addEventListener("htmx:sendError", function (ev) {
+    var cfg = ev.detail && ev.detail.requestConfig;
+    if (cfg && cfg.verb === "get") {  // a link: let the page load whole (the SW may have it)
+      var link = ev.detail.elt && ev.detail.elt.closest && ev.detail.elt.closest("a[href]");
+      if (link) window.location.href = link.href;
+      return;
+    }
+    var meta = document.querySelector('meta[name="tapso-offline"]');
+    var area = document.getElementById("feedback");
+    if (!meta || !area) return;
+    area.innerHTML = "";
+    var box = document.createElement("div");
+    box.className = "feedback info offline-note";
+    box.setAttribute("role", "status");
+    var p = document.createElement("p");
+    p.className = "feedback-title";
+    p.textContent = meta.getAttribute("content");
+    box.appendChild(p);
+    area.appendChild(box);
+  });
+
+  // Simulated keypads (VNeID passcode): a key types into the active field of its form.
+  document.addEventListener("click", function (ev) {
+    var key = ev.target.closest && ev.target.closest("[data-key]");
+    if (!key || key.disabled) return;
+    var field = key.form && key.form.querySelector('input[name="answer"]');
+    if (!field) return;
+    var k = key.getAttribute("data-key");
+    field.value = k === "del" ? field.value.slice(0, -1) : (field.value + k).slice(0, 6);
+  });
+
+  // VNeID password checklist: tick each rule (patterns from the server) while typing.
+  document.addEventListener("input", function (ev) {
+    var field = ev.target;
+    var rules = field.form && field.name === "answer" && field.form.querySelector("[data-live-rules]");
+    if (!rules) return;
+    rules.querySelectorAll("[data-rule]").forEach(function (li) {
+      var met = field.value !== "" && new RegExp(li.getAttribute("data-rule")).test(field.value);
+      li.className = met ? "met" : "unmet";
+      var tick = li.querySelector(".vn-tick");
+      if (tick) tick.textContent = met ? "✓" : "○";
+    });
+  });
+
+  // The service worker keeps opened lessons readable offline (/sw.js, whole site).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    });
+  }
 })();

@@ -47,7 +47,7 @@ class LiveServer:
             [sys.executable, "-c", "from trainer.cli import main; main()", "serve",
              "--port", str(self.port), "--threads", "8"],
             env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded 2-core CI machine can be slow
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=1)

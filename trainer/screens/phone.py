@@ -54,6 +54,12 @@ register(
     example="""
 id: read-bank-sms
 screen: phone.sms_thread
+add:
+  sms:
+    - id: bank1
+      from: NganHangMau
+      time: "09:15"
+      text: "NganHangMau: Quy khach co qua tang, nhan tai [[link: https://nganhangmau-qua.example]]"
 set:
   open: bank1
 read: Tiếp tục

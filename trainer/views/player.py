@@ -161,9 +161,18 @@ def _submission(step: Step) -> Submission:
 def _render_step(lesson: Lesson, index: int, verdict: Verdict | None = None,
                  typed: str | None = None, asked: str | None = None):
     db = get_db()
-    step = lesson.steps[index]
     attempt = progress.current_attempt(db, current_learner(), lesson.id)
-    status = progress.step_status(db, attempt, step)
+    status = progress.step_status(db, attempt, lesson.steps[index])
+    return render("step.html", "partials/step.html",
+                  **step_context(lesson, index, status, verdict, typed, asked))
+
+
+def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
+                 verdict: Verdict | None = None, typed: str | None = None,
+                 asked: str | None = None) -> dict:
+    """Everything ``partials/step.html`` needs; no database, so the authors' preview
+    draws a step exactly as a learner sees it."""
+    step = lesson.steps[index]
     helped = status.wrong + status.hints
     hints = step.hints[:min(len(step.hints), helped)]
     interaction = step.interaction
@@ -187,10 +196,9 @@ def _render_step(lesson: Lesson, index: int, verdict: Verdict | None = None,
     )
     number = index + 1
     finished = status.finished or bool(verdict and verdict.finished)
-    following = (url_for(".step", lesson_id=lesson.id, number=number + 1)
-                 if number < len(lesson.steps) else url_for(".done", lesson_id=lesson.id))
-    return render(
-        "step.html", "partials/step.html",
+    following = (url_for("player.step", lesson_id=lesson.id, number=number + 1)
+                 if number < len(lesson.steps) else url_for("player.done", lesson_id=lesson.id))
+    return dict(
         lesson=lesson, step=step, number=number, total=len(lesson.steps),
         screen=SCREENS[step.screen], s=lesson.state_at(index), ui=ui,
         card=CARDS[lesson.card], status=status, verdict=verdict, hints=hints,

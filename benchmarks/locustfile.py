@@ -1,0 +1,108 @@
+"""Classroom load: learners going through lessons, answering every 2-5 s (some
+wrong, some hints), and volunteers' live boards polling. Run by benchmarks/run.py:
+
+    locust -f benchmarks/locustfile.py --headless -u 300 -r 30 -t 60s -H http://127.0.0.1:PORT
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import urllib.parse
+import uuid
+
+import gevent
+from locust import FastHttpUser, between, task
+
+from benchmarks.answers import right_answers, wrong_answer
+from trainer.library import load_library
+
+LIBRARY = load_library(os.environ["TRAINER_LESSONS_DIR"])
+LESSONS = LIBRARY.listing("vi")
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+HX = {"HX-Request": "true"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def form(data: dict) -> str:
+    return urllib.parse.urlencode(data, doseq=True)
+BOARDS = [u for u in os.environ.get("BENCH_BOARDS", "").split(",") if u]
+CLASS_CODES = [c for c in os.environ.get("BENCH_CLASS_CODES", "").split(",") if c]
+BAR_SECONDS = 3  # the step page's class bar polls this often (partials/class_bar.html)
+
+
+class Learner(FastHttpUser):
+    """One older learner on a phone: one tap every 2-5 seconds."""
+
+    weight = 100
+    wait_time = between(2, 5)
+
+    def on_start(self) -> None:
+        self.headers = dict(HX)
+        page = self.client.get("/", name="home (full page)")
+        self.headers["X-CSRFToken"] = TOKEN.search(page.text).group(1)
+        self.new_lesson()
+        if CLASS_CODES:
+            self.client.post(f"/join/{random.choice(CLASS_CODES)}", name="join class",
+                             data=form({"name": f"Bác {random.randint(1, 999)}",
+                                        "csrf_token": self.headers["X-CSRFToken"]}),
+                             headers=FORM)
+            gevent.spawn(self.poll_class_bar)
+
+    def poll_class_bar(self) -> None:
+        """What the step page does in a class: ask for the class bar every few seconds."""
+        gevent.sleep(random.uniform(0, BAR_SECONDS))
+        while self.environment.runner.state not in ("stopping", "stopped"):
+            self.client.get(f"/class/bar?lesson={self.lesson.id}&step={self.index + 1}",
+                            headers=self.headers, name="class bar poll")
+            gevent.sleep(BAR_SECONDS)
+
+    def new_lesson(self) -> None:
+        self.lesson = random.choice(LESSONS)
+        self.index = 0
+        self.pending = right_answers(self.lesson, 0)
+        self.client.get(f"/lessons/{self.lesson.id}/1", name="step page (full page)")
+
+    def post(self, suffix: str, data: dict, name: str):
+        url = f"/lessons/{self.lesson.id}/{self.index + 1}{suffix}"
+        return self.client.post(url, data=form({**data, "sid": uuid.uuid4().hex}),
+                                headers={**self.headers, **FORM}, name=name)
+
+    @task
+    def act(self) -> None:
+        roll = random.random()
+        if roll < 0.2:
+            self.post("", wrong_answer(self.lesson, self.index), "answer (wrong)")
+        elif roll < 0.3:
+            self.post("/hint", {}, "hint")
+        else:
+            self.post("", self.pending.pop(0), "answer (right)")
+            if not self.pending:
+                self.advance()
+
+    def advance(self) -> None:
+        self.index += 1
+        if self.index >= len(self.lesson.steps):
+            self.client.get(f"/lessons/{self.lesson.id}/done", headers=self.headers,
+                            name="done page")
+            self.new_lesson()
+            return
+        self.pending = right_answers(self.lesson, self.index)
+        self.client.get(f"/lessons/{self.lesson.id}/{self.index + 1}", headers=self.headers,
+                        name="next step (htmx swap)")
+
+
+class Board(FastHttpUser):
+    """A volunteer's live board on the projector, polling like the page does."""
+
+    weight = 1 if BOARDS else 0
+    fixed_count = 3 if BOARDS else 0
+    wait_time = between(2, 3)
+
+    def on_start(self) -> None:
+        self.url, self.cookie = random.choice(BOARDS).split("|", 1)
+
+    @task
+    def poll(self) -> None:
+        self.client.get(self.url, headers={**HX, "Cookie": self.cookie}, name="live board poll")

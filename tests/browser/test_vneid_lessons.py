@@ -1,0 +1,198 @@
+"""A learner walks every VNeID lesson (and the phone lesson) on a 360×640 phone: one wrong
+answer with its hint and "show me" in each lesson, then every step answered as a learner
+would: tapping, typing, using the passcode keypad, choosing, judging, reading.
+
+How to answer each step is derived from the parsed lesson, so a lesson edit that keeps the
+steps answerable keeps this test green, and a step the screen cannot answer turns it red.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    ARTIFACTS,
+    KIOSK,
+    PHONE,
+    PROJECTOR,
+    LiveServer,
+    shot,
+    tap,
+    wait_for_step,
+)
+from tests.conftest import fresh_database_url
+from trainer.answers import accepted_answers
+from trainer.lesson import Choose, Judge, Lesson, Read, Step, Tap, Type
+from trainer.library import load_library
+
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+LIBRARY = load_library(LESSONS_DIR)
+OURS = sorted(i for i in LIBRARY.ids() if i.startswith("vneid-") or i == "phone-getting-started")
+NEXT = re.compile("Bước tiếp theo|Xong bài")
+
+
+@pytest.fixture(scope="module")
+def vneid_server(tmp_path_factory):
+    """One server for all the lessons (each learner is a fresh browser): starting a server
+    per lesson would double the time on a busy machine."""
+    tmp = tmp_path_factory.mktemp("vneid")
+    live = LiveServer(tmp, {"DATABASE_URL": fresh_database_url(tmp),
+                            "SECRET_KEY": "browser-test-secret", "PYTHONUNBUFFERED": "1"}).start()
+    yield live
+    live.stop()
+
+
+def phone_shot(page, name: str) -> None:
+    """The simulated phone alone, to look at every VNeID screen by eye (not in the repo)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _lesson(lesson_id: str) -> Lesson:
+    lesson = LIBRARY.get(lesson_id, "vi")
+    assert lesson is not None and lesson.locale == "vi"
+    return lesson
+
+
+def _submit_button(page):
+    """The screen's main button (Gửi yêu cầu, Xác nhận, Gửi…) that sends what was typed."""
+    return page.locator("#step .device-form .vn-primary, #step .device-form .send-btn").first
+
+
+def _type(page, lesson: Lesson, step: Step, text: str | None = None) -> None:
+    i = step.interaction
+    value = text if text is not None else accepted_answers(i, lesson.card)[0]
+    field = page.locator('#step input[name="answer"]')
+    if step.screen == "vneid.passcode" and text is None:
+        field.fill("")
+        for digit in value:  # a finger on the app's keypad
+            page.locator(f'#step [data-key="{digit}"]').click()
+        expect(field).to_have_value(value)
+    else:
+        field.fill(value)
+    _submit_button(page).click()
+
+
+def answer_right(page, lesson: Lesson, step: Step) -> None:
+    i = step.interaction
+    if isinstance(i, Tap):
+        tap(page, i.target)
+    elif isinstance(i, Type):
+        _type(page, lesson, step)
+    elif isinstance(i, Choose):
+        right = [o for o in i.options if o.correct]
+        panel = page.locator("#step .answer-panel")
+        if i.several:
+            for o in right:
+                panel.locator("label.option", has_text=_plain(o.text)).locator("input").check()
+            panel.get_by_role("button", name="Xong").click()
+        else:
+            panel.locator("button.option", has_text=_plain(right[0].text)).click()
+    elif isinstance(i, Judge):
+        page.locator(f"#step .judge-{i.answer}").click()
+    elif isinstance(i, Read):
+        page.locator('#step .answer-panel button[name="done"]').click()
+    else:  # pragma: no cover - our lessons use no spot steps
+        raise AssertionError(i)
+    page.wait_for_selector("#step.is-finished")
+
+
+def answer_wrong(page, lesson: Lesson, step: Step) -> None:
+    """One wrong answer: another target on the screen, or something not on the card."""
+    i = step.interaction
+    if isinstance(i, Tap):
+        others = [k for k in step.wrong if k != "default"] or ["back", "home"]
+        tap(page, next(k for k in others if k != i.target))
+    else:
+        _type(page, lesson, step, text="sai")
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)[:30]
+
+
+def _first_practice_step(lesson: Lesson) -> int:
+    """Index of the first tap or type step with hints: the one we get wrong on purpose."""
+    return next(n for n, s in enumerate(lesson.steps)
+                if isinstance(s.interaction, Tap | Type) and len(s.hints) >= 2)
+
+
+@pytest.mark.parametrize("lesson_id", OURS)
+def test_learner_completes_lesson_on_a_phone(vneid_server, new_page, lesson_id):
+    server = vneid_server
+    lesson = _lesson(lesson_id)
+    assert 6 <= len(lesson.steps) <= 15
+    page = new_page(PHONE)
+    page.goto(f"{server.url}/lessons/{lesson.id}")
+    practice = _first_practice_step(lesson)
+    for n, step in enumerate(lesson.steps):
+        wait_for_step(page, n + 1)
+        assert page.locator("#step .practice-marker").is_visible()
+        phone_shot(page, f"vneid-{lesson.id}-{n + 1:02d}")
+        if n == practice:
+            answer_wrong(page, lesson, step)
+            expect(page.locator("#step .feedback.try, #step .feedback.warn")).to_be_visible()
+            expect(page.locator("#step .hint")).to_have_count(1)
+            hints = page.locator("#step .hint")
+            while page.locator("#step .btn-hint").count():
+                before = hints.count()
+                page.locator("#step .btn-hint").click()
+                expect(hints).to_have_count(before + 1)
+            page.get_by_role("button", name=re.compile("Cho tôi xem")).click()
+            expect(page.locator("#step .show-me").first).to_be_visible()
+            shot(page, f"vneid-{lesson.id}-{n + 1:02d}-show-me")
+        answer_right(page, lesson, step)
+        page.locator("#step .btn-next").click()
+    page.wait_for_selector(".done-page")
+    page.goto(server.url + "/")
+    assert "Đã xong" in page.locator(f'[data-lesson="{lesson.id}"]').inner_text()
+
+
+def test_home_page_groups_vneid_lessons_in_suggested_order(vneid_server, new_page):
+    server = vneid_server
+    page = new_page(PHONE)
+    page.goto(server.url + "/")
+    shown = page.locator('[data-lesson^="vneid-"]').evaluate_all(
+        "els => els.map(e => e.getAttribute('data-lesson'))")
+    expected = [x.id for x in LIBRARY.listing("vi") if x.topic == "vneid"]
+    assert shown == expected
+    assert [LIBRARY.get(i, "vi").order for i in expected] == list(range(1, 9))
+
+
+@pytest.mark.parametrize("size", ["a4", "a6"])
+def test_printable_practice_card_reads_well_on_screen_and_paper(vneid_server, new_page, size):
+    for name, viewport in (("phone", PHONE), ("kiosk", KIOSK), ("projector", PROJECTOR)):
+        page = new_page(viewport)
+        page.goto(f"{vneid_server.url}/card/?size={size}")
+        expect(page.locator(".print-card").first).to_contain_text("000158012345")
+        shot(page, f"vneid-card-{size}-{name}")
+    page.emulate_media(media="print")
+    expect(page.locator(".card-screen-only")).to_be_hidden()
+    expect(page.locator(".print-card")).to_have_count(4 if size == "a4" else 1)
+    shot(page, f"vneid-card-{size}-print")
+
+
+def test_a_vneid_step_at_kiosk_and_projector_size(vneid_server, new_page):
+    for name, viewport in (("kiosk", KIOSK), ("projector", PROJECTOR)):
+        page = new_page(viewport)
+        page.goto(f"{vneid_server.url}/lessons/vneid-activate/10")
+        expect(page.locator('#step [data-key="1"]')).to_be_visible()
+        shot(page, f"vneid-passcode-{name}")
+
+
+def test_password_checklist_ticks_rules_while_the_learner_types(vneid_server, new_page):
+    page = new_page(PHONE)
+    page.goto(f"{vneid_server.url}/lessons/vneid-activate/8")
+    field = page.locator('#step input[name="answer"]')
+    field.press_sequentially("tapluyen")
+    expect(page.locator("#step .vn-rules li.met")).to_have_count(2)  # length, small letters
+    field.press_sequentially("@2025")
+    expect(page.locator("#step .vn-rules li.met")).to_have_count(4)  # no capital letter yet
+    field.fill("TapLuyen@2025")
+    field.dispatch_event("input")
+    expect(page.locator("#step .vn-rules li.met")).to_have_count(5)
+    phone_shot(page, "vneid-password-live-checklist")

@@ -1,0 +1,159 @@
+"""Pages for lesson authors (volunteers): the screen catalogue, a live preview of a
+lesson file with its problems in place, and the translation status.
+
+In development mode (``trainer serve --dev`` or ``flask run --debug``) the
+lesson library is reloaded whenever a lesson file changes, so an author who
+saves a file sees the change in the preview and in the lesson itself.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request
+from jinja2 import TemplateError
+from markupsafe import Markup
+
+from trainer import authoring
+from trainer.auth import volunteer_required
+from trainer.library import Library, load_library
+from trainer.progress import StepStatus
+from trainer.screens import ScreenUI
+from trainer.text import render_inline
+from trainer.views.player import step_context
+from trainer.web import languages, render
+
+bp = Blueprint("authors", __name__, url_prefix="/authors")
+
+NO_PROGRESS = StepStatus(0, 0, False, False, frozenset())
+_NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^>]*>)')
+
+
+def dev_mode() -> bool:
+    return bool(current_app.debug or current_app.config.get("DEV"))
+
+
+_reloading = threading.Lock()
+
+
+def fresh_library() -> Library:
+    """The lessons as the files are now, parsed again only after a file changed.
+
+    The check is one ``stat`` per lesson file. The library loaded at start-up is
+    taken as current, so starting the server does not parse everything twice.
+    """
+    root = current_app.config["LESSONS_DIR"]
+    seen = authoring.signature(root)
+    cached = current_app.extensions.setdefault(
+        "authors_library", (seen, current_app.extensions["library"]))
+    if cached[0] != seen:
+        with _reloading:  # one reload at a time; the others then find it done
+            cached = current_app.extensions["authors_library"]
+            if cached[0] != seen:
+                cached = (seen, load_library(root))
+                for problem in cached[1].problems:
+                    current_app.logger.warning("lesson skipped: %s", problem)
+                current_app.extensions["authors_library"] = cached
+    return cached[1]
+
+
+@bp.before_app_request
+def reload_lessons_in_dev() -> None:
+    """Development mode only: learners get the lessons as saved, without a restart."""
+    if dev_mode():
+        current_app.extensions["library"] = fresh_library()
+
+
+@bp.get("/")
+@volunteer_required
+def index():
+    return render_template("authors/index.html", dev=dev_mode())
+
+
+@bp.get("/screens")
+@volunteer_required
+def screens():
+    entries = [(entry, _screen_html(entry), Markup(render_inline(entry.screen.description)))
+               for entry in authoring.catalogue()]
+    return render_template("authors/screens.html", entries=entries)
+
+
+@bp.get("/preview")
+@volunteer_required
+def preview():
+    root = Path(current_app.config["LESSONS_DIR"])
+    wanted = request.args.get("path", "")
+    if not wanted:
+        problems = Counter(p.path for p in fresh_library().problems)
+        files = [(f"{root.name}/{p.relative_to(root)}", problems[authoring.display_path(p)])
+                 for p in authoring.lesson_files(root)]
+        return render_template("authors/picker.html", files=files)
+    path = authoring.resolve_lesson_path(root, wanted[:300])
+    if path is None:
+        abort(404)
+    return render("authors/preview.html", "authors/_preview.html", **_preview_context(root, path))
+
+
+@bp.get("/preview/poll")
+@volunteer_required
+def poll():
+    """Asked every 2 s by an open preview: 204 (nothing to do) until a file changes."""
+    root = Path(current_app.config["LESSONS_DIR"])
+    path = authoring.resolve_lesson_path(root, request.args.get("path", "")[:300])
+    if path is None:
+        abort(404)
+    if request.args.get("since") == authoring.signature(root):
+        return "", 204
+    return render_template("authors/_preview.html", **_preview_context(root, path))
+
+
+@bp.get("/translations")
+@volunteer_required
+def translations():
+    config = current_app.config
+    statuses = authoring.translation_status(
+        fresh_library(), Path(config["TRANSLATIONS_DIR"]),
+        languages(config["TRANSLATIONS_DIR"], config["DEFAULT_LOCALE"]))
+    return render_template("authors/translations.html", statuses=statuses)
+
+
+def _preview_context(root: Path, path: Path) -> dict:
+    found = authoring.preview(fresh_library(), path)
+    head, sections = found.sections()
+    views = {}
+    if found.lesson is not None:
+        views = {i: _render_or_problem("partials/step.html",
+                                       step_context(found.lesson, i, NO_PROGRESS))
+                 for i in range(len(found.lesson.steps))}
+    return dict(preview=found, head_problems=head, sections=sections, views=views,
+                since=authoring.signature(root), dev=dev_mode())
+
+
+def _screen_html(entry: authoring.CatalogueEntry) -> Markup:
+    """The example drawn like a picture, each target and field tagged with its name."""
+    if entry.lesson is None:
+        return Markup("")
+    context = step_context(entry.lesson, 0, NO_PROGRESS)
+    context["ui"] = ScreenUI(taps=False, reveal=frozenset(entry.spans))
+    return Markup(_NAMED.sub(_name_tag, _render_or_problem(entry.screen.template, context)))
+
+
+def _render_or_problem(template: str, context: dict) -> Markup:
+    """A screen that fails to draw is shown as a problem, so the rest of the page still
+    helps the author (the tests draw every screen, so this never reaches learners)."""
+    try:
+        return Markup(render_template(template, **context))
+    except TemplateError as exc:
+        current_app.logger.warning("%s does not render: %s", template, exc)
+        return Markup('<p class="problem" role="alert">{}</p>').format(
+            f"{template}: {exc.__class__.__name__}: {exc}")
+
+
+def _name_tag(match: re.Match) -> str:
+    """Put the name a lesson uses right after a button's or input's opening tag
+    (the name comes from an attribute Jinja already escaped)."""
+    tag, kind, name = match.group(1), match.group(2), match.group(3)
+    return f'{tag}<span class="name-tag name-{kind}">{name}</span>'
