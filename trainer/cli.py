@@ -174,3 +174,9 @@ def _create_app() -> Flask:
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """Tập Số trainer."""
+
+
+# Registered on the group itself too, so `trainer check` and `trainer new` find their
+# command without building the app (which parses every bundled lesson first).
+for _command in COMMANDS:
+    main.add_command(_command)
