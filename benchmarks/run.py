@@ -92,14 +92,17 @@ class Server:
             self.proc.wait(10)
 
 
-def trainer_server(work: Path, name: str, lessons: Path = LESSONS) -> Server:
+CLASS_WORKERS = 2  # `trainer serve --workers 2` for the classroom runs
+
+
+def trainer_server(work: Path, name: str, lessons: Path = LESSONS, workers: int = 1) -> Server:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / name}.db",
            "SECRET_KEY": "bench-secret", "TRAINER_LESSONS_DIR": str(lessons),
            "TRAINER_USE_CDN": "0", "PYTHONUNBUFFERED": "1"}
     subprocess.run([str(BIN / "trainer"), "db", "upgrade"], env=env, check=True,
                    capture_output=True)
-    return Server([str(BIN / "trainer"), "serve", "--port", "{port}"], env,
-                  work / f"{name}.log")
+    return Server([str(BIN / "trainer"), "serve", "--workers", str(workers), "--port", "{port}"],
+                  env, work / f"{name}.log")
 
 
 def hello_server(work: Path) -> Server:
@@ -314,7 +317,8 @@ def make_classes(app: Server, work: Path, lesson_id: str) -> tuple[list[str], li
 def bench_classroom(work: Path, report: Report, seconds: int, users: int) -> None:
     """(2) 300 learners answering every 2-5 s; then in 3 classes with live boards."""
     for name, with_boards in (("alone", False), ("classes", True)):
-        app = trainer_server(work, f"class-{name}").start("/healthz")
+        # a class laptop serves with one process per core (docs/deploy.md)
+        app = trainer_server(work, f"class-{name}", workers=CLASS_WORKERS).start("/healthz")
         try:
             env: dict[str, str] = {}
             if with_boards:
