@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
+from trainer.lesson import Source
 from trainer.text import fold
 
 CATALOGUE = Path(__file__).with_name("data") / "procedures.yaml"
@@ -25,12 +26,6 @@ CATALOGUE = Path(__file__).with_name("data") / "procedures.yaml"
 FILLER = frozenset({"thu", "tuc", "lam", "xin", "nop", "ho", "so", "online", "truc", "tuyen",
                     "o", "dau", "nao", "gi"})
 MIN_FUZZY = 3  # shorter words must match exactly ("tu" must not find "tru")
-
-
-@dataclass(frozen=True)
-class Source:
-    title: str
-    url: str = ""
 
 
 @dataclass(frozen=True)
