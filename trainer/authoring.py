@@ -16,11 +16,11 @@ from pathlib import Path
 import yaml
 from babel.messages.pofile import read_po
 
+from trainer.languages import babel_knows, language_name
 from trainer.lesson import Lesson, LessonError, Problem
 from trainer.library import DEFAULT_LOCALE, Library, display_path, load_library
 from trainer.parser import ID_RE, _Collector, _split_steps, parse_lesson
 from trainer.screens import SCREENS, SPAN, Screen
-from trainer.web import babel_knows, language_name
 
 CONTEXT_LINES = 3  # raw lines shown above and below a problem in a file that does not parse
 TRANSLATED_FROM = "translated_from"  # optional front-matter field of a translation

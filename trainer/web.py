@@ -7,7 +7,6 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, render_template, request, send_from_directory, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, get_translations, gettext
@@ -21,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer import db as database
 from trainer import progress
+from trainer.languages import language_name, languages
 from trainer.library import Library
 from trainer.models import Learner
 from trainer.screens import FILTERS
@@ -72,31 +72,6 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
-
-
-def languages(translations_dir: str, default: str) -> list[str]:
-    """Vietnamese plus every language with a catalogue: adding one needs no code."""
-    found = sorted(p.parent.name for p in Path(translations_dir).glob("*/LC_MESSAGES"))
-    # A code Babel has no locale data for (e.g. Tày 'tyz') would crash every page once
-    # chosen: leave it out; /authors/translations says why (docs/translating.md).
-    return [default] + [c for c in found if c != default and babel_knows(c)]
-
-
-def babel_knows(code: str) -> bool:
-    """Whether Babel has locale data for the code: only then can the UI switch to it."""
-    try:
-        Locale.parse(code)
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
-
-
-def language_name(code: str) -> str:
-    """A language's name in itself ("Tiếng Việt", "English"), so anyone can find theirs."""
-    try:
-        return Locale.parse(code).get_display_name(code).capitalize()
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def _translations():

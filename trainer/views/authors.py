@@ -19,12 +19,13 @@ from markupsafe import Markup
 
 from trainer import authoring
 from trainer.auth import volunteer_required
+from trainer.languages import languages
 from trainer.library import Library, load_library
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.text import render_inline
 from trainer.views.player import step_context
-from trainer.web import languages, render
+from trainer.web import render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 

@@ -62,7 +62,7 @@ def step(lesson_id: str, number: int):
 def answer(lesson_id: str, number: int):
     lesson = _lesson(lesson_id)
     index, step = _step(lesson, number)
-    submission = _submission(step)
+    submission = read_submission(step)
     db = get_db()
     learner = ensure_learner()
     attempt = progress.current_attempt(db, learner, lesson.id) or progress.start_attempt(
@@ -142,7 +142,7 @@ def _sid() -> str | None:
     return sid[:40] if sid else None
 
 
-def _submission(step: Step) -> Submission:
+def read_submission(step: Step) -> Submission:
     """Read the form; a missing or oversized field is a 400, never a crash."""
     form = request.form
     fields = {k: form.getlist(k) for k in ("target", "answer", "option", "judge", "done")}

@@ -19,7 +19,7 @@ from trainer.answers import check
 from trainer.models import PracticeItem, PracticeRound
 from trainer.progress import StepStatus
 from trainer.scam_rules import RULES
-from trainer.views.player import _submission, step_context
+from trainer.views.player import read_submission, step_context
 from trainer.web import current_learner, ensure_learner, get_db, library, render
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
@@ -76,7 +76,7 @@ def step(round_id: int, position: int, number: int):
 def answer(round_id: int, position: int, number: int):
     round_, item, scenario, index = _locate(round_id, position, number)
     step = scenario.lesson.steps[index]
-    submission = _submission(step)
+    submission = read_submission(step)
     db = get_db()
     attempt = practice.ensure_item_attempt(db, item)
     found = progress.step_status(db, attempt, step).found
