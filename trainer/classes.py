@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from trainer.lesson import Lesson
@@ -145,16 +145,18 @@ def join(db: Session, klass: ClassSession, learner: Learner, name: str,
     return member
 
 
+_MEMBERSHIP = (select(ClassMember).join(ClassSession)  # asked on every step page: built once
+               .where(ClassMember.learner_id == bindparam("learner_id"),
+                      ClassSession.closed_at.is_(None),
+                      ClassSession.held_on >= bindparam("since"))
+               .order_by(ClassMember.joined_at.desc(), ClassMember.id.desc()).limit(1))
+
+
 def membership(db: Session, learner: Learner | None, today: dt.date) -> ClassMember | None:
     """The learner's place in their most recently joined class that is still open."""
     if learner is None:
         return None
-    rows = db.scalars(select(ClassMember).join(ClassSession)
-                      .where(ClassMember.learner_id == learner.id,
-                             ClassSession.closed_at.is_(None),
-                             ClassSession.held_on >= today - CODE_GRACE)
-                      .order_by(ClassMember.joined_at.desc(), ClassMember.id.desc()).limit(1))
-    return rows.first()
+    return db.scalar(_MEMBERSHIP, {"learner_id": learner.id, "since": today - CODE_GRACE})
 
 
 def member_of(db: Session, klass: ClassSession, member_id: int) -> ClassMember | None:

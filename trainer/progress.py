@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,10 +49,22 @@ def new_public_id() -> str:
     return str(uuid.uuid4())
 
 
+# The queries every step page and answer runs, built once: building a statement costs
+# more Python time than SQLite takes to answer it.
+_LEARNER = select(Learner).where(Learner.public_id == bindparam("public_id"))
+_CURRENT_ATTEMPT = (select(Attempt)
+                    .where(Attempt.learner_id == bindparam("learner_id"),
+                           Attempt.lesson_id == bindparam("lesson_id"))
+                    .order_by(Attempt.id.desc()).limit(1))
+_STEP_EVENTS = (select(StepEvent.kind, StepEvent.correct, StepEvent.finished, StepEvent.detail)
+                .where(StepEvent.attempt_id == bindparam("attempt_id"),
+                       StepEvent.step_key == bindparam("step_key")))
+
+
 def find_learner(db: Session, public_id: str | None) -> Learner | None:
     if not public_id:
         return None
-    return db.scalar(select(Learner).where(Learner.public_id == public_id))
+    return db.scalar(_LEARNER, {"public_id": public_id})
 
 
 def get_or_create_learner(db: Session, public_id: str) -> Learner:
@@ -67,9 +79,7 @@ def get_or_create_learner(db: Session, public_id: str) -> Learner:
 def current_attempt(db: Session, learner: Learner | None, lesson_id: str) -> Attempt | None:
     if learner is None:
         return None
-    return db.scalar(select(Attempt).where(Attempt.learner_id == learner.id,
-                                           Attempt.lesson_id == lesson_id)
-                     .order_by(Attempt.id.desc()).limit(1))
+    return db.scalar(_CURRENT_ATTEMPT, {"learner_id": learner.id, "lesson_id": lesson_id})
 
 
 def start_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
@@ -120,10 +130,7 @@ def progress_for(db: Session, learner: Learner | None,
 def step_status(db: Session, attempt: Attempt | None, step: Step) -> StepStatus:
     if attempt is None:
         return StepStatus(0, 0, False, False, frozenset())
-    events = db.execute(select(StepEvent.kind, StepEvent.correct, StepEvent.finished,
-                               StepEvent.detail)
-                        .where(StepEvent.attempt_id == attempt.id,
-                               StepEvent.step_key == step.key)).all()
+    events = db.execute(_STEP_EVENTS, {"attempt_id": attempt.id, "step_key": step.key}).all()
     return StepStatus(
         wrong=sum(e.kind == "answer" and e.correct is False for e in events),
         hints=sum(e.kind == "hint" for e in events),

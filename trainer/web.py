@@ -4,6 +4,7 @@ security headers, asset URLs and friendly error pages."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -124,6 +125,32 @@ def ensure_learner() -> Learner:
     return learner
 
 
+def dev_mode() -> bool:
+    """``trainer serve --dev`` or ``flask run --debug``: lessons and assets change while running."""
+    return bool(current_app.debug or current_app.config.get("DEV"))
+
+
+KEPT_MAX = 8192  # kept drawings per process: a few MB at most
+_kept: dict[tuple, tuple[object, Markup]] = {}
+
+
+def render_kept(owner: object, key: tuple, draw: Callable[[], str]) -> Markup:
+    """HTML that depends only on ``owner`` (a lesson), ``key`` and the language, drawn
+    once by ``draw()`` and kept: the same simulated screen or lesson card drawn for every
+    learner is most of the work of a page. ``owner`` is compared by identity, so a lesson
+    reloaded in development mode is drawn afresh. A cache, not state: losing it (another
+    process, a restart) only costs drawing again."""
+    kept_key = (id(owner), key, str(get_locale()))
+    kept = _kept.get(kept_key)
+    if kept is not None and kept[0] is owner:
+        return kept[1]
+    html = Markup(draw())
+    if len(_kept) >= KEPT_MAX:
+        _kept.clear()
+    _kept[kept_key] = (owner, html)
+    return html
+
+
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -134,15 +161,24 @@ def render(full: str, fragment: str, code: int = 200, **context) -> tuple[str, i
 
 
 @cache
-def _file_hash(path: str, mtime: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+def _hashed_url(static_dir: str, filename: str, mtime: float) -> Markup:
+    """``mtime`` is only part of the cache key: a changed file gets a new entry."""
+    path = Path(static_dir) / filename
+    version = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "0"
+    return Markup(f"/static/{filename}?v={version}")
 
 
 def asset_url(filename: str) -> Markup:
-    """URL of a static file with its content hash, so it can be cached for a year."""
-    path = Path(current_app.config["STATIC_DIR"]) / filename
-    version = _file_hash(str(path), path.stat().st_mtime) if path.exists() else "0"
-    return Markup(f"/static/{filename}?v={version}")
+    """URL of a static file with its content hash, so it can be cached for a year.
+
+    Static files only change with a new release, so each URL is worked out once per
+    process; in development mode (``trainer serve --dev``) a changed file gets a new URL.
+    """
+    static_dir = current_app.config["STATIC_DIR"]
+    if dev_mode():
+        path = Path(static_dir) / filename
+        return _hashed_url(static_dir, filename, path.stat().st_mtime if path.is_file() else 0)
+    return _hashed_url(static_dir, filename, -1)
 
 
 def _static(filename: str):

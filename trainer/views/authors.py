@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -24,17 +26,13 @@ from trainer.library import Library, load_library
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.text import render_inline
-from trainer.views.player import step_context
-from trainer.web import render
+from trainer.views.player import draw_screen, step_context
+from trainer.web import dev_mode, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 
 NO_PROGRESS = StepStatus(0, 0, False, False, frozenset())
 _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^>]*>)')
-
-
-def dev_mode() -> bool:
-    return bool(current_app.debug or current_app.config.get("DEV"))
 
 
 _reloading = threading.Lock()
@@ -126,8 +124,9 @@ def _preview_context(root: Path, path: Path) -> dict:
     head, sections = found.sections()
     views = {}
     if found.lesson is not None:
-        views = {i: _render_or_problem("partials/step.html",
-                                       step_context(found.lesson, i, NO_PROGRESS))
+        views = {i: _render_or_problem("partials/step.html", partial(
+                     render_template, "partials/step.html",
+                     **step_context(found.lesson, i, NO_PROGRESS)))
                  for i in range(len(found.lesson.steps))}
     return dict(preview=found, head_problems=head, sections=sections, views=views,
                 since=authoring.signature(root), dev=dev_mode())
@@ -137,16 +136,16 @@ def _screen_html(entry: authoring.CatalogueEntry) -> Markup:
     """The example drawn like a picture, each target and field tagged with its name."""
     if entry.lesson is None:
         return Markup("")
-    context = step_context(entry.lesson, 0, NO_PROGRESS)
-    context["ui"] = ScreenUI(taps=False, reveal=frozenset(entry.spans))
-    return Markup(_NAMED.sub(_name_tag, _render_or_problem(entry.screen.template, context)))
+    ui = ScreenUI(taps=False, reveal=frozenset(entry.spans))
+    drawn = _render_or_problem(entry.screen.template, lambda: draw_screen(entry.lesson, 0, ui))
+    return Markup(_NAMED.sub(_name_tag, drawn))
 
 
-def _render_or_problem(template: str, context: dict) -> Markup:
+def _render_or_problem(template: str, draw: Callable[[], str]) -> Markup:
     """A screen that fails to draw is shown as a problem, so the rest of the page still
     helps the author (the tests draw every screen, so this never reaches learners)."""
     try:
-        return Markup(render_template(template, **context))
+        return Markup(draw())
     except TemplateError as exc:
         current_app.logger.warning("%s does not render: %s", template, exc)
         return Markup('<p class="problem" role="alert">{}</p>').format(

@@ -27,7 +27,7 @@ from trainer import classes, qr
 from trainer.auth import current_volunteer, volunteer_required
 from trainer.lesson import Lesson, Spot, Tap, Type
 from trainer.models import ClassSession
-from trainer.screens import SCREENS, ScreenUI
+from trainer.screens import ScreenUI
 from trainer.web import current_learner, ensure_learner, get_db, is_htmx, library, render
 
 bp = Blueprint("classroom", __name__)
@@ -328,8 +328,7 @@ def _render_presenter(klass: ClassSession):
         interaction = step.interaction
         show = klass.highlight
         context.update(
-            step=step, number=number, total=len(lesson.steps), screen=SCREENS[step.screen],
-            s=lesson.state_at(number - 1),
+            step=step, number=number, total=len(lesson.steps),
             ui=ScreenUI(taps=False,
                         highlight=interaction.target if show and isinstance(interaction, Tap)
                         else None,

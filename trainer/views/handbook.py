@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from trainer.answers import accepted_answers
 from trainer.lesson import Lesson, Spot, Step, Tap, Type
-from trainer.practice_card import CARDS
 from trainer.screens import SCREENS, ScreenUI
+from trainer.views.player import draw_screen
 from trainer.web import library, render
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,7 @@ def _picture(lesson: Lesson, index: int) -> Markup:
         value=typed,
     )
     try:
-        return Markup(render_template(
-            screen.template, lesson=lesson, step=step, screen=screen,
-            s=lesson.state_at(index), ui=ui, card=CARDS[lesson.card],
-            interaction=interaction, kind=interaction.kind))
+        return draw_screen(lesson, index, ui)
     except Exception:  # one odd screen must not cost the volunteer the whole handbook
         log.exception("handbook: screen %s of %s failed", step.screen, lesson.id)
         return Markup("")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from trainer import db as database
 from trainer import progress
-from trainer.web import current_learner, get_db, library, render
+from trainer.lesson import Lesson
+from trainer.web import current_learner, get_db, library, render, render_kept
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +21,14 @@ def home():
     lessons = [lesson for _, group in groups for lesson in group]
     states = progress.progress_for(get_db(), current_learner(), lessons)
     return render("home.html", "home.html", groups=groups, states=states, locale=locale)
+
+
+@bp.app_template_global()
+def lesson_card(lesson: Lesson, state: progress.LessonProgress) -> Markup:
+    """One lesson on the home page. The same for every learner at the same progress,
+    so each card is drawn once per lesson, language and progress."""
+    return render_kept(lesson, ("card", state), lambda: render_template(
+        "partials/lesson_card.html", lesson=lesson, p=state))
 
 
 @bp.post("/lang")

@@ -9,15 +9,26 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from trainer import progress
 from trainer.answers import MAX_TEXT, Submission, Verdict, accepted_answers, check
 from trainer.lesson import Choose, Judge, Lesson, Read, Spot, Step, Tap, Type
+from trainer.models import Attempt
 from trainer.practice_card import CARDS
 from trainer.screens import SCREENS, ScreenUI
-from trainer.web import current_learner, ensure_learner, get_db, library, render
+from trainer.web import current_learner, ensure_learner, get_db, library, render, render_kept
 
 bp = Blueprint("player", __name__, url_prefix="/lessons")
 
@@ -55,7 +66,8 @@ def start(lesson_id: str):
 def step(lesson_id: str, number: int):
     lesson = _lesson(lesson_id)
     index, _ = _step(lesson, number)
-    return _render_step(lesson, index)
+    return _render_step(lesson, index, progress.current_attempt(get_db(), current_learner(),
+                                                                lesson.id))
 
 
 @bp.post("/<lesson_id>/<int:number>")
@@ -73,7 +85,7 @@ def answer(lesson_id: str, number: int):
         progress.record(db, attempt, step, "answer", verdict, _sid(), lesson)
     db.commit()
     keep = submission.text if verdict.reason in ("wrong", "empty") else None
-    return _render_step(lesson, index, verdict=verdict, typed=keep)
+    return _render_step(lesson, index, attempt, verdict=verdict, typed=keep)
 
 
 @bp.post("/<lesson_id>/<int:number>/hint")
@@ -134,7 +146,7 @@ def _help(lesson_id: str, number: int, kind: str):
         db, learner, lesson.id)
     progress.record(db, attempt, step, kind, submission=_sid())
     db.commit()
-    return _render_step(lesson, index, asked=kind)
+    return _render_step(lesson, index, attempt, asked=kind)
 
 
 def _sid() -> str | None:
@@ -158,11 +170,10 @@ def read_submission(step: Step) -> Submission:
                       done=first["done"] == "1")
 
 
-def _render_step(lesson: Lesson, index: int, verdict: Verdict | None = None,
-                 typed: str | None = None, asked: str | None = None):
-    db = get_db()
-    attempt = progress.current_attempt(db, current_learner(), lesson.id)
-    status = progress.step_status(db, attempt, lesson.steps[index])
+def _render_step(lesson: Lesson, index: int, attempt: Attempt | None,
+                 verdict: Verdict | None = None, typed: str | None = None,
+                 asked: str | None = None):
+    status = progress.step_status(get_db(), attempt, lesson.steps[index])
     return render("step.html", "partials/step.html",
                   **step_context(lesson, index, status, verdict, typed, asked))
 
@@ -199,8 +210,7 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
     following = (url_for("player.step", lesson_id=lesson.id, number=number + 1)
                  if number < len(lesson.steps) else url_for("player.done", lesson_id=lesson.id))
     return dict(
-        lesson=lesson, step=step, number=number, total=len(lesson.steps),
-        screen=SCREENS[step.screen], s=lesson.state_at(index), ui=ui,
+        lesson=lesson, step=step, number=number, total=len(lesson.steps), ui=ui,
         card=CARDS[lesson.card], status=status, verdict=verdict, hints=hints,
         offer_show=offer_show, showing=showing, asked=asked, finished=finished,
         following=following, sid=uuid.uuid4().hex, kind=interaction.kind,
@@ -209,6 +219,25 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
         is_spot=isinstance(interaction, Spot),
         needs_card=isinstance(interaction, Type) and bool(interaction.card),
     )
+
+
+@bp.app_template_global()
+def draw_screen(lesson: Lesson, index: int, ui: ScreenUI, finished: bool = False) -> Markup:
+    """Step ``index``'s simulated screen, drawn as ``ui`` says. It depends only on the
+    lesson file, the language and ``ui``, never on who is looking, so it is kept; a screen
+    showing what someone typed is drawn fresh."""
+    step = lesson.steps[index]
+    screen = SCREENS[step.screen]
+
+    def draw() -> str:
+        return render_template(screen.template, lesson=lesson, step=step, screen=screen,
+                               s=lesson.state_at(index), ui=ui, card=CARDS[lesson.card],
+                               finished=finished, interaction=step.interaction,
+                               kind=step.interaction.kind)
+
+    if ui.value:
+        return Markup(draw())
+    return render_kept(lesson, ("screen", index, ui, finished), draw)
 
 
 def _shown_answer(lesson: Lesson, interaction) -> str:
