@@ -21,6 +21,7 @@ from trainer.library import load_library
 LIBRARY = load_library(os.environ["TRAINER_LESSONS_DIR"])
 LESSONS = LIBRARY.listing("vi")
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+SEEN = re.compile(r'id="class-bar"[^>]*[?&](?:amp;)?seen=([0-9a-f]+)')
 HX = {"HX-Request": "true"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -53,9 +54,12 @@ class Learner(FastHttpUser):
     def poll_class_bar(self) -> None:
         """What the step page does in a class: ask for the class bar every few seconds."""
         gevent.sleep(random.uniform(0, BAR_SECONDS))
+        seen = ""  # like the page: the bar's URL carries the version it shows
         while self.environment.runner.state not in ("stopping", "stopped"):
-            self.client.get(f"/class/bar?lesson={self.lesson.id}&step={self.index + 1}",
-                            headers=self.headers, name="class bar poll")
+            r = self.client.get(f"/class/bar?lesson={self.lesson.id}&step={self.index + 1}"
+                                f"&seen={seen}", headers=self.headers, name="class bar poll")
+            if r.status_code == 200 and (found := SEEN.search(r.text or "")):
+                seen = found.group(1)
             gevent.sleep(BAR_SECONDS)
 
     def new_lesson(self) -> None:

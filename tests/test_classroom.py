@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 
@@ -267,6 +268,23 @@ def test_raise_hand_shows_on_board_until_a_volunteer_answers(app):
     v.post(f"/volunteer/classes/{cid}/members/{member_id}/helped")
     assert 'data-state="hand"' not in v.get(f"/volunteer/classes/{cid}/board").get_data(
         as_text=True)
+
+
+def test_class_bar_polls_answer_nothing_new_until_something_changes(app):
+    v = volunteer_client(app)
+    cid = make_class(v)
+    learner = join(app, code_of(app, cid), "Bà Tư")
+    step = learner.get("/lessons/test-lesson/1").get_data(as_text=True)
+    poll = html.unescape(re.search(r'id="class-bar"[^>]*hx-get="([^"]+)"', step).group(1))
+    assert learner.get(poll).status_code == 204  # the bar on the phone is up to date
+    htmx(learner, "/class/hand", lesson="test-lesson", step="1")
+    r = learner.get(poll)  # the hand went up (here, from another tab): draw the bar again
+    assert r.status_code == 200 and "Đã báo" in r.get_data(as_text=True)
+    newer = html.unescape(re.search(r'hx-get="([^"]+)"', r.get_data(as_text=True)).group(1))
+    assert newer != poll and learner.get(newer).status_code == 204
+    htmx(v, f"/volunteer/classes/{cid}/present", action="follow")  # the volunteer's change
+    r = learner.get(newer)
+    assert r.status_code == 200 and "Tự học, không theo màn chiếu" in r.get_data(as_text=True)
 
 
 def test_help_button_only_for_learners_in_a_class(app, client):

@@ -203,3 +203,17 @@ def test_security_headers_and_cacheable_assets(client):
 def test_missing_author_audio_is_a_404_not_a_500(client):
     assert client.get("/lessons/audio/nothing.mp3").status_code == 404
     assert client.get("/lessons/audio/../../pyproject.toml").status_code == 404
+
+
+def test_drawn_screens_are_shared_but_what_a_learner_typed_is_not(app):
+    """Screens are drawn once and kept for everyone (trainer.web.render_kept): a wrong
+    answer typed by one learner comes back to that learner only, never to the next."""
+    typing_step = "/lessons/sms-basics/5"  # "Gõ câu trả lời": a free-text field
+    first, second = app.test_client(), app.test_client()
+    before = second.get(typing_step).get_data(as_text=True)
+    r = htmx(first, typing_step, answer="Chữ riêng của bác Ba")
+    assert "Chữ riêng của bác Ba" in r.get_data(as_text=True)  # kept in the field to fix
+    assert "Chữ riêng của bác Ba" not in second.get(typing_step).get_data(as_text=True)
+    assert "Chữ riêng của bác Ba" not in first.get(typing_step).get_data(as_text=True)
+    assert second.get(typing_step).get_data(as_text=True).count('name="answer"') == \
+        before.count('name="answer"') == 1

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from trainer.lesson import Lesson
 from trainer.models import (
@@ -145,7 +146,8 @@ def join(db: Session, klass: ClassSession, learner: Learner, name: str,
     return member
 
 
-_MEMBERSHIP = (select(ClassMember).join(ClassSession)  # asked on every step page: built once
+_MEMBERSHIP = (select(ClassMember).join(ClassMember.klass)  # every step page asks: built once
+               .options(contains_eager(ClassMember.klass))
                .where(ClassMember.learner_id == bindparam("learner_id"),
                       ClassSession.closed_at.is_(None),
                       ClassSession.held_on >= bindparam("since"))
@@ -179,6 +181,15 @@ def present(klass: ClassSession, lesson: Lesson, step: int) -> None:
     """Move the presenter (and, when "follow me" is on, every following phone)."""
     klass.current_lesson = lesson.id
     klass.current_step = max(1, min(step, len(lesson.steps)))
+
+
+def bar_version(member: ClassMember) -> str:
+    """A short fingerprint of everything the class bar shows, so a phone polling for news
+    is told "nothing changed" without the bar being drawn again."""
+    klass = member.klass
+    shown = (klass.title, member.display_name, member.hand_raised_at is not None,
+             klass.follow_on, member.following)
+    return f"{zlib.crc32(repr(shown).encode()):08x}"
 
 
 def follow_target(klass: ClassSession, member: ClassMember) -> tuple[str, int] | None:

@@ -44,7 +44,7 @@ def today() -> dt.date:
 
 @bp.app_context_processor
 def _class_context() -> dict:
-    return {"class_member": _current_member}
+    return {"class_member": _current_member, "bar_version": classes.bar_version}
 
 
 def _current_member():
@@ -251,6 +251,8 @@ def class_bar():
     if target is not None and target != here:
         url = url_for("player.step", lesson_id=target[0], number=target[1])
         return Response("", 200, {"HX-Redirect": url})
+    if request.args.get("seen") == classes.bar_version(member):
+        return "", 204  # nothing new: htmx keeps the bar (and its polling) as it is
     return _render_bar(member, here)
 
 
