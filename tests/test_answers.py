@@ -8,8 +8,8 @@ from trainer.practice_card import CARDS, looks_real
 
 
 def make(interaction, wrong=None) -> Step:
-    return Step(key="s", heading="h", body="", screen="phone.home", interaction=interaction,
-                line=1, wrong=freeze(wrong or {}))
+    return Step(key="s", heading="h", body_md="", screen="phone.home", interaction=interaction,
+                line=1, wrong_md=freeze(wrong or {}))
 
 
 def test_tap_right_and_wrong_with_author_feedback():
@@ -72,7 +72,7 @@ def test_choose_one_and_several():
 
 
 def test_judge_accepts_not_sure_as_safe_behaviour():
-    step = make(Judge(answer="scam", why="Vì có link."))
+    step = make(Judge(answer="scam", why_md="Vì có link."))
     assert check(step, Submission(judgement="scam")).correct
     assert check(step, Submission(judgement="unsure")).reason == "unsure"
     assert check(step, Submission(judgement="unsure")).correct
@@ -81,7 +81,7 @@ def test_judge_accepts_not_sure_as_safe_behaviour():
 
 
 def test_spot_finds_flags_one_by_one_and_reveals_missed_ones():
-    step = make(Spot(flags=freeze({"link": "Link lạ.", "deadline": "Giục."})))
+    step = make(Spot(flags_md=freeze({"link": "Link lạ.", "deadline": "Giục."})))
     first = check(step, Submission(target="link"))
     assert first.correct and not first.finished and first.found == {"link"}
     again = check(step, Submission(target="link"), found=frozenset({"link"}))

@@ -177,11 +177,20 @@ def _yaml_lines(mapping: dict) -> str:
 
 def _check(text: str) -> None:
     try:
-        parse_lesson(text, "fuzz.md", "vi")
+        lesson = parse_lesson(text, "fuzz.md", "vi")
     except LessonError as err:
         assert err.problems, "a LessonError must say what is wrong"
         for problem in err.problems:
             assert problem.path == "fuzz.md" and problem.line >= 1 and problem.message
+        return
+    # Author text becomes HTML on first use, after parsing: that must not fail either.
+    texts = [lesson.intro]
+    for step in lesson.steps:
+        i = step.interaction
+        texts += [step.body, step.praise, *step.hints, *step.wrong.values(), getattr(i, "why", "")]
+        texts += [*getattr(i, "flags", {}).values()]
+        texts += [t for o in getattr(i, "options", ()) for t in (o.text, o.why)]
+    assert all(isinstance(t, str) for t in texts)
 
 
 @given(text=st.text(max_size=400))

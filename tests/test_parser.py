@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from tests.conftest import FRONT, TAP_STEP, lesson_text
 from trainer.lesson import Choose, Judge, LessonError, Read, Spot, Tap, Type
 from trainer.library import load_library
-from trainer.parser import parse_lesson
+from trainer.parser import _Collector, load_yaml, parse_lesson
 
 
 def problems(text: str) -> list[str]:
@@ -173,6 +174,38 @@ def test_yaml_error_in_a_step_block_points_into_the_block():
     text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\nread: [unclosed")
     line, message = one_problem(text)
     assert line >= FRONT.count("\n") + 7 and "YAML error" in message
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: [x, 2, 3.5, null, true, ~, 2026-11-20, '7']\nc: {d: [e, {f: g}]}\n",
+    "base: &b {x: 1, y: two}\nother:\n  <<: *b\n  y: three\n",  # merge key
+    "- &a hello\n- *a\n- [*a, *a]\n",
+    "1: one\n2.5: two\nnull: n\n2026-01-01: d\na: 1\na: 2\n",  # keys that are not text
+    "x: !!str 5\ny: !!int '7'\ns: !!set {a, b}\n",
+    "text: |\n  line one\n  line two\nfolded: >\n  folded\n  text\n",
+    "just text", "",
+])
+def test_yaml_is_read_as_pyyaml_reads_it(text):
+    out = _Collector("x.md")
+    assert load_yaml(text, 1, out)[0] == yaml.safe_load(text) and not out.problems
+
+
+def test_yaml_lines_and_an_alias_inside_itself():
+    out = _Collector("x.md")
+    _, lines = load_yaml("id: a\ntype:\n  field: f\n  answer:\n    - x\n    - y\n", 10, out)
+    assert lines.get(("type", "answer"), 0) == 13 and lines.get(("type", "answer", 1), 0) == 15
+    assert lines.get(("type", "nope"), 0) == 0 and lines.get(("id", "x"), 0) == 0
+    assert load_yaml("x: &r [1, *r]", 4, out)[0] is None
+    assert [p.line for p in out.problems] == [4] and "alias" in out.problems[0].message
+
+
+@pytest.mark.parametrize("value", ["!!int abc", "!!float zz", "!!bool maybe",
+                                   "!!timestamp nope"])
+def test_a_value_that_does_not_fit_its_type_tag_is_a_problem_at_its_line(value):
+    text = FRONT.format(id="x") + step(f"id: a\nscreen: phone.home\ntap: app-messages\n"
+                                       f"say: {value}")
+    line, message = one_problem(text)
+    assert text.splitlines()[line - 1] == f"say: {value}" and "'!!' type tag" in message
 
 
 def test_numbers_as_answers_must_be_quoted():

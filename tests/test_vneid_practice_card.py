@@ -16,7 +16,7 @@ ACTIVATE_ID_STEP = "/lessons/vneid-activate/3"  # "Gõ số định danh", bound
 
 
 def _step(card: str) -> Step:
-    return Step(key="s", heading="h", body="", screen="vneid.account_form",
+    return Step(key="s", heading="h", body_md="", screen="vneid.account_form",
                 interaction=Type(field="f", card=card), line=1)
 
 

@@ -31,9 +31,6 @@ MAX_PASSWORD = 200
 MAX_FAILURES = 5  # per username (and per address) within FAILURE_WINDOW
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 HASH_METHOD = "scrypt"
-# A hash of a password nobody has, checked when the username is unknown so that a
-# wrong username takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
 
 SESSION_KEY = "volunteer"
 SESSION_SINCE = "volunteer_since"
@@ -41,6 +38,14 @@ SESSION_SINCE = "volunteer_since"
 
 class AccountError(ValueError):
     """A volunteer account cannot be created as asked; the message says why."""
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a password nobody has, checked when the username is unknown so that a
+    wrong username takes as long as a wrong password. Made on first use: scrypt is
+    deliberately slow, and the server should not pay for it on every start."""
+    return generate_password_hash("not a real password", method=HASH_METHOD)
 
 
 def normalise_username(username: str) -> str:
@@ -81,7 +86,7 @@ def verify(db: Session, username: str, password: str) -> Volunteer | None:
     """The active volunteer with these credentials, else None (in constant-ish time)."""
     volunteer = find_volunteer(db, username)
     if volunteer is None or not volunteer.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(volunteer.password_hash, password or ""):
         return None

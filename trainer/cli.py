@@ -157,7 +157,7 @@ def db_current() -> None:
     """Show the database's revision and the newest one."""
     engine = current_app.extensions["engine"]
     click.echo(f"current: {database.current_revision(engine)}  head: "
-               f"{database.head_revision(engine)}")
+               f"{database.head_revision()}")
 
 
 @click.command("create-admin")

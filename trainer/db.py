@@ -1,15 +1,22 @@
 """Engine, sessions and migrations. SQLite (WAL, busy timeout) by default,
-PostgreSQL through ``DATABASE_URL``."""
+PostgreSQL through ``DATABASE_URL``.
+
+Alembic is imported where it is used: ``trainer check`` and the lesson tools
+never need it, and it costs a tenth of a second to import.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -39,7 +46,9 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -47,10 +56,14 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
@@ -62,10 +75,14 @@ def current_revision(engine: Engine) -> str | None:
     return heads[0] if len(heads) == 1 else (",".join(sorted(heads)) or None)
 
 
-def head_revision(engine: Engine) -> str | None:
+@functools.cache
+def head_revision() -> str | None:
+    """The newest migration. Read once per process: loading the migration scripts
+    takes longer than the rest of a health check, and they do not change while
+    the server runs."""
     from alembic.script import ScriptDirectory
 
-    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     return heads[0] if len(heads) == 1 else ",".join(sorted(heads))
 
 
@@ -74,7 +91,7 @@ def is_usable(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        return current_revision(engine) == head_revision(engine)
+        return current_revision(engine) == head_revision()
     except Exception:  # noqa: BLE001 - any failure means "not usable"
         return False
 

@@ -2,6 +2,12 @@
 
 Nothing here knows about Flask or the database, so the parser, the validator,
 the answer checker and the command line all share the same objects.
+
+Author text is kept as Markdown (the ``*_md`` fields) and turned into sanitised
+HTML on first use (the properties of the same name without ``_md``): rendering
+every step of every lesson was most of the server's start-up, while a class
+only ever opens a few lessons. ``cached_property`` is safe to share between
+threads; at worst two threads render the same text once each.
 """
 
 from __future__ import annotations
@@ -9,8 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
+
+from trainer.text import render_inline, render_markdown
 
 INTERACTIONS = ("tap", "type", "choose", "judge", "spot", "read")
 JUDGEMENTS = ("scam", "safe", "unsure")
@@ -48,9 +57,17 @@ class Type:
 @dataclass(frozen=True)
 class Option:
     key: str
-    text: str  # sanitised HTML (inline Markdown)
+    text_md: str  # inline Markdown
     correct: bool
-    why: str = ""  # sanitised HTML shown when this option is chosen
+    why_md: str = ""  # shown when this option is chosen
+
+    @cached_property
+    def text(self) -> str:
+        return render_inline(self.text_md)
+
+    @cached_property
+    def why(self) -> str:
+        return render_inline(self.why_md)
 
 
 @dataclass(frozen=True)
@@ -67,16 +84,25 @@ class Judge:
     """Judge a message: scam or safe; "not sure, ask someone" is always accepted."""
 
     answer: str  # "scam" or "safe"
-    why: str = ""  # sanitised HTML
+    why_md: str = ""
     kind: str = "judge"
+
+    @cached_property
+    def why(self) -> str:
+        return render_markdown(self.why_md)
 
 
 @dataclass(frozen=True)
 class Spot:
     """Tap each red flag of a message; each one is explained when found."""
 
-    flags: Mapping[str, str]  # target name -> sanitised HTML explanation
+    flags_md: Mapping[str, str]  # target name -> inline Markdown explanation
     kind: str = "spot"
+
+    @cached_property
+    def flags(self) -> Mapping[str, str]:
+        """Target name -> sanitised HTML explanation."""
+        return MappingProxyType({k: render_inline(v) for k, v in self.flags_md.items()})
 
 
 @dataclass(frozen=True)
@@ -94,17 +120,34 @@ Interaction = Tap | Type | Choose | Judge | Spot | Read
 class Step:
     key: str  # stable id: progress is keyed by it, so steps can be added or reordered
     heading: str
-    body: str  # sanitised HTML of the instruction
+    body_md: str  # the instruction, block Markdown
     screen: str
     interaction: Interaction
     line: int
-    hints: tuple[str, ...] = ()  # sanitised HTML, up to three, graded
-    wrong: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    praise: str = ""
+    hints_md: tuple[str, ...] = ()  # inline Markdown, up to three, graded
+    wrong_md: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    praise_md: str = ""
     say: str = ""  # plain text read aloud instead of heading + body
     audio: str = ""  # path below lessons/audio/
     set_state: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     add_state: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({}))
+
+    @cached_property
+    def body(self) -> str:
+        return render_markdown(self.body_md)
+
+    @cached_property
+    def hints(self) -> tuple[str, ...]:
+        return tuple(render_inline(h) for h in self.hints_md)
+
+    @cached_property
+    def wrong(self) -> Mapping[str, str]:
+        """Wrong answer (target, option, "default") -> sanitised HTML message."""
+        return MappingProxyType({k: render_inline(v) for k, v in self.wrong_md.items()})
+
+    @cached_property
+    def praise(self) -> str:
+        return render_inline(self.praise_md)
 
     def feedback_for(self, answer: str | None) -> str:
         """The author's message for this wrong answer, or their general one."""
@@ -126,9 +169,13 @@ class Lesson:
     checked: dt.date
     steps: tuple[Step, ...]
     path: str
-    intro: str = ""  # sanitised HTML before the first step
+    intro_md: str = ""  # block Markdown before the first step
     state: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     card: str = "default"
+
+    @cached_property
+    def intro(self) -> str:
+        return render_markdown(self.intro_md)
 
     def step_index(self, key: str) -> int | None:
         for i, step in enumerate(self.steps):

@@ -35,7 +35,6 @@ from trainer.lesson import (
 )
 from trainer.practice_card import CARDS, FIELDS
 from trainer.screens import SCREENS, targets_for
-from trainer.text import render_inline, render_markdown
 
 FRONT_REQUIRED = ("id", "title", "summary", "topic", "minutes", "order", "sources", "checked")
 FRONT_OPTIONAL = ("state", "card", "translated_from")  # translated_from: see docs/translating.md
@@ -44,9 +43,10 @@ STEP_KEYS = ("id", "screen", "hints", "wrong", "praise", "say", "audio", "set", 
 MAX_HINTS = 3
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 FENCE_RE = re.compile(r"^(```+|~~~+)\s*([\w.-]*)\s*$")
+CLOSING_RE = {"`": re.compile(r"`{3,}"), "~": re.compile(r"~{3,}")}  # by the opening's char
 
-Lines = dict[tuple, int]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 class _Collector:
@@ -60,43 +60,97 @@ class _Collector:
         self.problems.append(Problem(self.path, line, message))
 
 
+class Lines:
+    """The file line of each key and item of a YAML document.
+
+    Looked up in the parsed nodes when a problem is reported, rather than recorded
+    for every key up front: most blocks have no problem.
+    """
+
+    def __init__(self, node: yaml.Node | None = None, first_line: int = 1):
+        self.node = node
+        self.first_line = first_line
+
+    def get(self, path: tuple, default: int) -> int:
+        """The line of the key (or list item) at ``path``, e.g. ``("type", "answer")``."""
+        node = self.node
+        if node is None:
+            return default
+        line = node.start_mark.line
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                # the last of repeated keys, as that is the value YAML keeps
+                match = next(((k, v) for k, v in reversed(node.value) if k.value == part), None)
+                if match is None:
+                    return default
+                line, node = match[0].start_mark.line, match[1]
+            elif isinstance(node, yaml.SequenceNode) and part in range(len(node.value)):
+                node = node.value[part]
+                line = node.start_mark.line
+            else:
+                return default
+        return self.first_line + line
+
+
 def load_yaml(text: str, first_line: int, problems: _Collector) -> tuple[Any, Lines]:
-    """Parse YAML and remember the file line of every key and item."""
+    """Parse YAML; the ``Lines`` say where each key and item is in the file."""
     try:
         loader = _Loader(text)  # rejects control characters here already
     except yaml.YAMLError as exc:
         problems.add(first_line, f"YAML error: {exc}")
-        return None, {}
+        return None, Lines()
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = _construct(loader, node) if node is not None else None
+    except RecursionError:  # an alias inside what it names (&a [*a]) has no end
+        problems.add(first_line, "YAML error: an alias (*name) is used inside what it names.")
+        return None, Lines()
+    except (ValueError, TypeError, KeyError, AttributeError):  # e.g. "x: !!int abc"
+        problems.add(first_line + _unfit_line(node), "YAML error: this value does not fit its "
+                     "'!!' type tag. Remove the tag, or correct the value.")
+        return None, Lines()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problems.add(line, f"YAML error: {exc.problem or exc.context}. Check indentation, "
                            "and put text containing ':' or '#' in quotes.")
-        return None, {}
+        return None, Lines()
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. a reader error
         problems.add(first_line, f"YAML error: {exc}")
-        return None, {}
+        return None, Lines()
     finally:
         loader.dispose()
-    lines: Lines = {}
+    return data, Lines(node, first_line)
 
-    def walk(n: yaml.Node, path: tuple) -> None:
-        lines.setdefault(path, first_line + n.start_mark.line)
-        if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                k = key.value
-                lines[path + (k,)] = first_line + key.start_mark.line
-                walk(value, path + (k,))
-        elif isinstance(n, yaml.SequenceNode):
-            for i, value in enumerate(n.value):
-                walk(value, path + (i,))
 
-    if node is not None:
-        walk(node, ())
-    return data, lines
+def _unfit_line(node: yaml.Node) -> int:
+    """The line (from 0) of the first scalar PyYAML cannot build, to point the author at it."""
+    if isinstance(node, yaml.ScalarNode):
+        loader = _Loader("")  # a fresh one: the failed one is left mid-construction
+        try:
+            loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return node.start_mark.line
+        finally:
+            loader.dispose()
+        return -1
+    children = node.value if isinstance(node, yaml.SequenceNode) else [
+        n for pair in node.value for n in pair]
+    return next((line for child in children if (line := _unfit_line(child)) >= 0),
+                node.start_mark.line)
+
+
+def _construct(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+    """What PyYAML's constructor makes of ``node``, built directly for text, lists and
+    maps with text keys (nearly all of a lesson): PyYAML's general bookkeeping was a
+    quarter of parsing. Anything else (numbers, dates, merge keys, tags) is PyYAML's."""
+    if node.tag == _STR:
+        return node.value
+    if node.tag == _SEQ:
+        return [_construct(loader, item) for item in node.value]
+    if node.tag == _MAP and all(key.tag == _STR for key, _ in node.value):
+        return {key.value: _construct(loader, value) for key, value in node.value}
+    return loader.construct_object(node, deep=True)
 
 
 def _suggest(word: str, choices: Any) -> str:
@@ -146,7 +200,7 @@ def parse_lesson(text: str, path: str, locale: str) -> Lesson:
         minutes=(meta or {}).get("minutes", 0), order=(meta or {}).get("order", 0),
         sources=(meta or {}).get("sources", ()),
         checked=(meta or {}).get("checked", dt.date.min), steps=tuple(steps), path=path,
-        intro=render_markdown(intro), state=freeze(state), card=card,
+        intro_md=intro, state=freeze(state), card=card,
     )
     _check_screens(lesson, out)  # also when other parts are broken: report everything at once
     if meta is not None and not out.problems:
@@ -234,7 +288,7 @@ def _split_steps(lines: list[str], start: int, out: _Collector) -> tuple[str, li
                     out.add(number, "This step block comes before the first '## Heading'. "
                                     "Put a heading line above it.")
                 continue
-        elif fence is not None and re.fullmatch(re.escape(fence[0]) + "{3,}", line.strip()):
+        elif fence is not None and CLOSING_RE[fence[0]].fullmatch(line.strip()):
             fence = None
             if in_step_block:
                 in_step_block = False
@@ -334,11 +388,10 @@ def _step(heading: str, hline: int, prose: list[str], block: tuple[int, str] | N
     if not ok or interaction is None:
         return None
     return Step(
-        key=key, heading=heading, body=render_markdown("\n".join(prose).strip()), screen=screen,
-        interaction=interaction, line=hline,
-        hints=tuple(render_inline(h) for h in hints),
-        wrong=freeze({str(k): render_inline(v) for k, v in wrong.items()}),
-        praise=render_inline(data.get("praise") or ""), say=str(data.get("say") or ""),
+        key=key, heading=heading, body_md="\n".join(prose).strip(), screen=screen,
+        interaction=interaction, line=hline, hints_md=tuple(str(h) for h in hints),
+        wrong_md=freeze({str(k): str(v) for k, v in wrong.items()}),
+        praise_md=str(data.get("praise") or ""), say=str(data.get("say") or ""),
         audio=audio, set_state=freeze(dict(state_set)),
         add_state=freeze({k: list(v) for k, v in state_add.items()}),
     )
@@ -401,9 +454,9 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
             if not isinstance(opt, Mapping) or not opt.get("text"):
                 out.add(line, f"Option {i} needs 'text:'.")
                 return None
-            parsed.append(Option(key=str(i), text=render_inline(opt["text"]),
+            parsed.append(Option(key=str(i), text_md=str(opt["text"]),
                                  correct=bool(opt.get("correct", False)),
-                                 why=render_inline(opt.get("why") or "")))
+                                 why_md=str(opt.get("why") or "")))
         right = sum(o.correct for o in parsed)
         if right == 0 or (right > 1 and not several):
             out.add(line, "Mark exactly one option 'correct: true' (or add 'several: true' when "
@@ -417,14 +470,14 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
         if answer not in ("scam", "safe"):
             out.add(line, "'judge:' needs 'answer: scam' or 'answer: safe' (and 'why:').")
             return None
-        return Judge(answer=answer, why=render_markdown(value.get("why") or ""))
+        return Judge(answer=answer, why_md=str(value.get("why") or ""))
     if kind == "spot":
         flags = value.get("flags", value) if isinstance(value, Mapping) else None
         if not isinstance(flags, Mapping) or not flags:
             out.add(line, "'spot:' lists each red flag as 'name: why it is suspicious'; mark the "
                           "words in the message as [[name: words]].")
             return None
-        return Spot(flags=freeze({str(k): render_inline(v) for k, v in flags.items()}))
+        return Spot(flags_md=freeze({str(k): str(v) for k, v in flags.items()}))
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -432,14 +485,15 @@ def _check_screens(lesson: Lesson, out: _Collector) -> None:
     """Every target and field a step uses must exist on its screen at that point."""
     for index, step in enumerate(lesson.steps):
         screen = SCREENS[step.screen]
-        state = lesson.state_at(index)
-        targets = targets_for(screen, state)
         i = step.interaction
+        # Only taps and red flags name targets; the state is costly to derive for every step.
+        tapped = isinstance(i, Tap | Spot)
+        targets = targets_for(screen, lesson.state_at(index)) if tapped else set()
         missing: list[str] = []
         if isinstance(i, Tap) and i.target not in targets:
             missing.append(i.target)
         if isinstance(i, Spot):
-            missing += [f for f in i.flags if f not in targets]
+            missing += [f for f in i.flags_md if f not in targets]
         for name in missing:
             out.add(step.line, f"Step '{step.key}': the screen {step.screen} has no target "
                                f"'{name}'." + _suggest(name, targets)
@@ -448,9 +502,9 @@ def _check_screens(lesson: Lesson, out: _Collector) -> None:
             out.add(step.line, f"Step '{step.key}': the screen {step.screen} has no field "
                                f"'{i.field}'." + _suggest(i.field, screen.fields)
                     + f" Fields here: {', '.join(sorted(screen.fields)) or 'none'}.")
-        if isinstance(i, Tap | Spot):
+        if tapped:
             known = targets | {"default"}
-            for name in step.wrong:
+            for name in step.wrong_md:
                 if name not in known:
                     out.add(step.line, f"Step '{step.key}': 'wrong' names '{name}', which is not "
                                        f"a target on {step.screen}." + _suggest(name, known))

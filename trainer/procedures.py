@@ -20,6 +20,7 @@ from trainer.lesson import Source
 from trainer.text import fold
 
 CATALOGUE = Path(__file__).with_name("data") / "procedures.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: read on every start-up
 
 # Words people add around what they want ("thủ tục làm khai sinh online"): they
 # narrow nothing, so they are dropped from the query.
@@ -69,7 +70,7 @@ def _procedure(data: dict) -> Procedure:
 def catalogue(path: Path = CATALOGUE) -> tuple[Procedure, ...]:
     """Every procedure, in the file's order (the order of the portal's list)."""
     with path.open(encoding="utf-8") as f:
-        return tuple(_procedure(item) for item in yaml.safe_load(f))
+        return tuple(_procedure(item) for item in yaml.load(f, Loader=_Loader))
 
 
 def get(procedure_id: str | None) -> Procedure | None:
