@@ -280,6 +280,61 @@ def bench_throughput(work: Path, report: Report, seconds: int) -> None:
                       x.p99_ms / base.p99_ms <= 3)
 
 
+def bench_cpu(work: Path, report: Report) -> None:
+    """CPU time per request inside one process (Flask's test client, no sockets, no load
+    generator): what each request itself costs, with little of the machine's noise."""
+    from benchmarks.hello import app as hello_app
+    from trainer import create_app
+    from trainer import db as database
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{work / 'cpu.db'}", "SECRET_KEY": "bench",
+                      "LESSONS_DIR": str(LESSONS), "USE_CDN": False})
+    database.upgrade(app.extensions["engine"])
+    lesson_id, number, target = first_tap_step(app.extensions["library"])
+    step_path = f"/lessons/{lesson_id}/{number}"
+    learners = []
+    for _ in range(20):
+        client = app.test_client()
+        token = TOKEN.search(client.get(step_path).get_data(as_text=True)).group(1)
+        learners.append((client, token))
+    sent = iter(range(10**9))
+
+    def learner():
+        n = next(sent)
+        return n, *learners[n % len(learners)]
+
+    def answer():
+        n, client, token = learner()
+        client.post(step_path, headers={"HX-Request": "true", "X-CSRFToken": token},
+                    data={"target": target if n % 2 else "nothing-here", "sid": f"cpu{n}"})
+
+    hello = hello_app.test_client()
+    requests = {
+        "bare Flask hello (baseline)": lambda: hello.get("/"),
+        "step page (GET, whole page)": lambda: learner()[1].get(step_path),
+        "step swap (GET, htmx fragment)": lambda: learner()[1].get(
+            step_path, headers={"HX-Request": "true"}),
+        "answer (POST, htmx)": answer,
+        "home page (GET, 55 lessons)": lambda: learner()[1].get("/"),
+    }
+    rows = []
+    for name, request in requests.items():
+        for _ in range(20):  # warm up: templates compiled, screens drawn once
+            request()
+        best = float("inf")
+        for _ in range(5):
+            began = time.process_time()
+            for _ in range(100):
+                request()
+            best = min(best, (time.process_time() - began) / 100)
+        rows.append((name, best))
+    base = rows[0][1]
+    report.tables.append(
+        "CPU time per request in one process (Flask test client, no sockets; best of 5 × 100):"
+        "\n\n| request | CPU per request | × hello |\n|---|---|---|\n" + "\n".join(
+            f"| {name} | {cpu * 1000:.2f} ms | {cpu / base:.1f}× |" for name, cpu in rows))
+
+
 def locust(work: Path, url: str, name: str, seconds: int, users: int, extra_env: dict):
     prefix = work / f"locust-{name}"
     argv = [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
@@ -563,7 +618,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="each wrk run")
     parser.add_argument("--class-seconds", type=int, default=60, help="each classroom run")
     parser.add_argument("--users", type=int, default=300)
-    parser.add_argument("--only", choices=["throughput", "classroom", "weight", "startup"])
+    parser.add_argument("--only",
+                        choices=["throughput", "cpu", "classroom", "weight", "startup"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install wrk` (make bench does this)")
@@ -572,6 +628,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tapso-bench-") as tmp:
         work = Path(tmp)
         steps = {"throughput": lambda: bench_throughput(work, report, args.seconds),
+                 "cpu": lambda: bench_cpu(work, report),
                  "classroom": lambda: bench_classroom(work, report, args.class_seconds,
                                                       args.users),
                  "weight": lambda: bench_page_weight(work, report),

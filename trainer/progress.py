@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trainer.answers import Verdict
@@ -140,6 +140,17 @@ def step_status(db: Session, attempt: Attempt | None, step: Step) -> StepStatus:
     )
 
 
+# INSERT … ON CONFLICT DO NOTHING on the (attempt, form id) constraint: a form sent twice
+# is stored once, in one statement (no savepoint), on SQLite and PostgreSQL alike.
+_ONCE = ["attempt_id", "submission"]
+_EVENT_ONCE = {
+    "sqlite": sqlite.insert(StepEvent).on_conflict_do_nothing(index_elements=_ONCE)
+    .returning(StepEvent.id),
+    "postgresql": postgresql.insert(StepEvent).on_conflict_do_nothing(index_elements=_ONCE)
+    .returning(StepEvent.id),
+}
+
+
 def record(db: Session, attempt: Attempt, step: Step, kind: str, verdict: Verdict | None = None,
            submission: str | None = None, lesson: Lesson | None = None) -> bool:
     """Store one event; False (and nothing stored) if this form was already sent.
@@ -147,17 +158,15 @@ def record(db: Session, attempt: Attempt, step: Step, kind: str, verdict: Verdic
     The caller commits. When the event finishes the last unfinished step of
     ``lesson``, the attempt is marked finished too.
     """
-    event = StepEvent(attempt_id=attempt.id, step_key=step.key, kind=kind,
-                      correct=None if verdict is None else verdict.correct,
-                      finished=bool(verdict and verdict.finished),
-                      detail=(verdict.detail if verdict else "")[:80],
-                      submission=submission[:40] if submission else None)
-    try:
-        with db.begin_nested():
-            db.add(event)
-    except IntegrityError:
+    finished = bool(verdict and verdict.finished)
+    stored = db.connection().execute(_EVENT_ONCE[db.get_bind().dialect.name], {
+        "attempt_id": attempt.id, "step_key": step.key, "kind": kind,
+        "correct": None if verdict is None else verdict.correct, "finished": finished,
+        "detail": (verdict.detail if verdict else "")[:80],
+        "submission": submission[:40] if submission else None, "created_at": utcnow()})
+    if stored.scalar() is None:  # nothing returned: this form was stored before
         return False
-    if event.finished and lesson is not None and attempt.finished_at is None:
+    if finished and lesson is not None and attempt.finished_at is None:
         done = finished_steps(db, attempt)
         if all(s.key in done for s in lesson.steps):
             attempt.finished_at = utcnow()
