@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, text
+from sqlalchemy.orm import close_all_sessions
 
 from trainer import create_app
 from trainer import db as database
@@ -58,7 +59,8 @@ def make_app(tmp_path: Path, database_url: str):
         return app
 
     yield build
-    for app in apps:
+    close_all_sessions()  # a test's session left open would hold its connection (and, on
+    for app in apps:      # PostgreSQL, the locks the next test's DROP TABLE waits for)
         app.extensions["engine"].dispose()
 
 

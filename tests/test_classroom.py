@@ -148,8 +148,7 @@ def test_create_admin_command(app):
 # --- classes and joining ------------------------------------------------------------------
 
 def test_join_codes_have_no_ambiguous_characters(app):
-    with app.app_context():
-        db = app.extensions["sessionmaker"]()
+    with app.app_context(), app.extensions["sessionmaker"]() as db:
         codes = {classes.new_code(db) for _ in range(200)}
     assert all(len(c) == classes.CODE_LENGTH and set(c) <= set("23456789") for c in codes)
 

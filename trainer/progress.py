@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -56,9 +56,13 @@ _CURRENT_ATTEMPT = (select(Attempt)
                     .where(Attempt.learner_id == bindparam("learner_id"),
                            Attempt.lesson_id == bindparam("lesson_id"))
                     .order_by(Attempt.id.desc()).limit(1))
-_STEP_EVENTS = (select(StepEvent.kind, StepEvent.correct, StepEvent.finished, StepEvent.detail)
+# One row per kind of event, however often a learner pressed the same button.
+_STEP_EVENTS = (select(StepEvent.kind, StepEvent.correct, StepEvent.finished, StepEvent.detail,
+                       func.count().label("times"))
                 .where(StepEvent.attempt_id == bindparam("attempt_id"),
-                       StepEvent.step_key == bindparam("step_key")))
+                       StepEvent.step_key == bindparam("step_key"))
+                .group_by(StepEvent.kind, StepEvent.correct, StepEvent.finished,
+                          StepEvent.detail))
 
 
 def find_learner(db: Session, public_id: str | None) -> Learner | None:
@@ -130,10 +134,11 @@ def progress_for(db: Session, learner: Learner | None,
 def step_status(db: Session, attempt: Attempt | None, step: Step) -> StepStatus:
     if attempt is None:
         return StepStatus(0, 0, False, False, frozenset())
-    events = db.execute(_STEP_EVENTS, {"attempt_id": attempt.id, "step_key": step.key}).all()
+    events = db.connection().execute(_STEP_EVENTS, {"attempt_id": attempt.id,
+                                                    "step_key": step.key}).all()
     return StepStatus(
-        wrong=sum(e.kind == "answer" and e.correct is False for e in events),
-        hints=sum(e.kind == "hint" for e in events),
+        wrong=sum(e.times for e in events if e.kind == "answer" and e.correct is False),
+        hints=sum(e.times for e in events if e.kind == "hint"),
         shown=any(e.kind == "show" for e in events),
         finished=any(e.finished for e in events),
         found=frozenset(e.detail for e in events if e.kind == "answer" and e.correct),
