@@ -593,7 +593,7 @@ WHY_THROUGHPUT = (
     "are drawn once and kept (they do not depend on who is looking), the hot SQL statements "
     "are built once and the step status is counted in SQL, an answer is one INSERT ... ON "
     "CONFLICT DO NOTHING instead of a savepoint, asset URLs are worked out once. Step page "
-    "14.4 -> 9.5 M instructions per request, answer 18.1 -> 11 M, home page 41.9 -> 14 M. "
+    "14.4 -> 9.9 M instructions per request, answer 18.1 -> 11.0 M, home page 41.9 -> 13.9 M. "
     "What is left is spread thin over Jinja, SQLAlchemy's ORM, Flask's session and CSRF; the "
     "next steps would be keeping more of the step partial (its text and sources) and reading "
     "the learner, attempt and class in one query. With CPython's GIL one process uses one "
