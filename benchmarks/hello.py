@@ -16,5 +16,5 @@ if __name__ == "__main__":
     import waitress
 
     # the same server and thread count as `trainer serve`
-    waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, ident="hello",
+    waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4, ident="hello",
                    connection_limit=1000)

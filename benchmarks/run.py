@@ -99,7 +99,7 @@ CLASS_WORKERS, CLASS_THREADS = 2, 2
 
 
 def trainer_server(work: Path, name: str, lessons: Path = LESSONS, workers: int = 1,
-                   threads: int = 8) -> Server:
+                   threads: int = 4) -> Server:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / name}.db",
            "SECRET_KEY": "bench-secret", "TRAINER_LESSONS_DIR": str(lessons),
            "TRAINER_USE_CDN": "0", "PYTHONUNBUFFERED": "1"}
@@ -597,7 +597,10 @@ WHY_THROUGHPUT = (
     "which the machine's noise does not move): simulated screens and home-page lesson cards "
     "are drawn once and kept (they do not depend on who is looking), the hot SQL statements "
     "are built once and the step status is counted in SQL, an answer is one INSERT ... ON "
-    "CONFLICT DO NOTHING instead of a savepoint, asset URLs are worked out once. Step page "
+    "CONFLICT DO NOTHING instead of a savepoint, asset URLs are worked out once, and "
+    "`trainer serve` runs 4 threads per process (waitress's own default) instead of 8: with "
+    "8, threads contending for the GIL and for SQLite's write lock put the answer's p99 at "
+    "47x hello's in one run, with 4 or 2 at about 10x. Step page "
     "14.4 -> 9.9 M instructions per request, answer 18.1 -> 11.0 M, home page 41.9 -> 13.9 M. "
     "What is left is spread thin over Jinja, SQLAlchemy's ORM, Flask's session and CSRF; the "
     "next steps would be keeping more of the step partial (its text and sources) and reading "
@@ -636,7 +639,7 @@ def write(report: Report, started: dt.datetime, args: argparse.Namespace) -> Non
         "# Benchmarks", "",
         f"Written by `make bench` (`python -m benchmarks.run`) on {started:%Y-%m-%d %H:%M} UTC.",
         f"Machine: {machine()}.", "",
-        "SQLite database (the one-laptop set-up), waitress with 8 threads as `trainer serve` "
+        "SQLite database (the one-laptop set-up), waitress with 4 threads as `trainer serve` "
         "(the classroom runs: 2 processes of 2 threads, as docs/deploy.md says for a class "
         "laptop), load generators on the same machine over loopback. Throughput and latency "
         "are ratios to a bare Flask \"hello\" app served the same way in the same run.", "",

@@ -70,7 +70,8 @@ def _translation_status(library) -> list:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="Threads per process. More is not faster: Python runs one at a time.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
               help="Processes sharing the port: 2 uses both cores of a class laptop.")
 @click.option("--dev", is_flag=True, help="For lesson authors: reload lessons when a file changes.")
