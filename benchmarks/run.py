@@ -615,7 +615,7 @@ WHY_CLASSROOM = (
     "204 when nothing changed, the home page costs a third of what it did, and the class "
     "laptop runs 2 threads per process instead of 8 (less CPU spent handing the GIL "
     "around). This shared machine's speed varied a lot during the day: the same code "
-    "measured p99 alone between 0.43 s and 1.5 s in four runs, while the hello baseline "
+    "measured p99 alone between 0.43 s and 1.5 s in three runs, while the hello baseline "
     "itself varied between 1188 and 2064 requests a second. The target "
     "needs requests about three times cheaper again on this machine, or a second machine "
     "for the load generator; it is not met.")
