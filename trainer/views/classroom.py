@@ -48,7 +48,7 @@ def _class_context() -> dict:
 
 
 def _current_member():
-    """The learner's open class membership (for the bar on the step page), else None."""
+    """The learner's open class membership (the step page's bar and its actions), else None."""
     return classes.membership(get_db(), current_learner(), today())
 
 
@@ -236,14 +236,10 @@ def join_class(code: str):
 
 # --- learners: in class ------------------------------------------------------------------
 
-def _member_or_none():
-    return classes.membership(get_db(), current_learner(), today())
-
-
 @bp.get("/class/bar")
 def class_bar():
     """Polled every few seconds by the step page: follow the presenter, show the hand."""
-    member = _member_or_none()
+    member = _current_member()
     if member is None:
         return "", 204
     here = (request.args.get("lesson", ""), request.args.get("step", type=int))
@@ -258,7 +254,7 @@ def class_bar():
 
 @bp.post("/class/hand")
 def hand():
-    member = _member_or_none()
+    member = _current_member()
     if member is None:
         abort(404)
     if request.form.get("down") == "1":
@@ -271,7 +267,7 @@ def hand():
 
 @bp.post("/class/follow")
 def follow():
-    member = _member_or_none()
+    member = _current_member()
     if member is None:
         abort(404)
     member.following = request.form.get("on") == "1"
