@@ -4,6 +4,7 @@ names and lesson text, and "delete my data" / the admin export."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -102,6 +103,24 @@ def test_session_cookie_flags_over_http_and_https(make_app, lessons_dir):
     secure = _set_cookie(https.post("/lessons/t/1", data={"target": "app-messages"},
                                     base_url="https://localhost"), "tapso")
     assert "Secure" in secure and "HttpOnly" in secure
+
+
+def test_an_unchanged_session_is_signed_again_once_a_day_not_on_every_request(
+        make_app, lessons_dir, monkeypatch):
+    from trainer import web
+
+    lessons_dir("vi/t.md", lesson_text("t"))
+    client = make_app(LESSONS_DIR=str(lessons_dir.root)).test_client()
+    first = htmx(client, "/lessons/t/1", target="app-messages")  # the learner is made
+    assert "Expires=" in _set_cookie(first, "tapso")  # a permanent, 400-day cookie
+    again = client.get("/lessons/t/1")
+    assert again.status_code == 200
+    assert not any(h.startswith("tapso=") for h in again.headers.getlist("Set-Cookie"))
+    monkeypatch.setattr(web, "SESSION_RESIGN_AFTER", dt.timedelta(0))  # a day later
+    later = client.get("/lessons/t/1")
+    assert "Expires=" in _set_cookie(later, "tapso")
+    with client.session_transaction() as s:
+        assert s["learner"] and s.permanent
 
 
 def test_behind_a_proxy_forwarded_https_makes_cookies_secure_only_when_opted_in(

@@ -28,6 +28,7 @@ from trainer.auth import current_volunteer, volunteer_required
 from trainer.lesson import Lesson, Spot, Tap, Type
 from trainer.models import ClassSession
 from trainer.screens import ScreenUI
+from trainer.views.player import resume_url
 from trainer.web import current_learner, ensure_learner, get_db, is_htmx, library, render
 
 bp = Blueprint("classroom", __name__)
@@ -303,12 +304,12 @@ def _presented_lesson(klass: ClassSession) -> Lesson | None:
 
 
 def _first_lesson_url(klass: ClassSession) -> str:
-    if klass.current_lesson and library().get(klass.current_lesson, "vi"):
-        if klass.follow_on:
-            return url_for("player.step", lesson_id=klass.current_lesson,
-                           number=klass.current_step)
-        return url_for("player.start", lesson_id=klass.current_lesson)
-    return url_for("main.home")
+    lesson = library().get(klass.current_lesson, str(get_locale()))
+    if lesson is None:
+        return url_for("main.home")
+    if klass.follow_on:
+        return url_for("player.step", lesson_id=lesson.id, number=klass.current_step)
+    return resume_url(lesson)
 
 
 def _join_url(klass: ClassSession) -> str:

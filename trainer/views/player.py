@@ -52,14 +52,19 @@ def _step(lesson: Lesson, number: int) -> tuple[int, Step]:
 @bp.get("/<lesson_id>")
 def start(lesson_id: str):
     """Resume at the first unfinished step ("Học tiếp"), or the end page."""
-    lesson = _lesson(lesson_id)
+    return redirect(resume_url(_lesson(lesson_id)))
+
+
+def resume_url(lesson: Lesson) -> str:
+    """Where this learner goes on in ``lesson``: the first unfinished step, or the end
+    page. Joining a class sends a phone straight there (one round trip fewer)."""
     db = get_db()
     attempt = progress.current_attempt(db, current_learner(), lesson.id)
     state = progress.lesson_progress(lesson, progress.finished_steps(db, attempt),
                                      attempt is not None)
     if state.finished:
-        return redirect(url_for(".done", lesson_id=lesson.id))
-    return redirect(url_for(".step", lesson_id=lesson.id, number=state.resume + 1))
+        return url_for("player.done", lesson_id=lesson.id)
+    return url_for("player.step", lesson_id=lesson.id, number=state.resume + 1)
 
 
 @bp.get("/<lesson_id>/<int:number>")
