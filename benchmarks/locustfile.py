@@ -1,7 +1,7 @@
 """Classroom load: learners going through lessons, answering every 2-5 s (some
 wrong, some hints), and volunteers' live boards polling. Run by benchmarks/run.py:
 
-    locust -f benchmarks/locustfile.py --headless -u 300 -r 30 -t 60s -H http://127.0.0.1:PORT
+    locust -f benchmarks/locustfile.py --headless -u 300 -r 50 -t 60s -H http://127.0.0.1:PORT
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import random
 import re
+import time
 import urllib.parse
 import uuid
 
 import gevent
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 from benchmarks.answers import right_answers, wrong_answer
 from trainer.library import load_library
@@ -24,6 +25,19 @@ TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 SEEN = re.compile(r'id="class-bar"[^>]*[?&](?:amp;)?seen=([0-9a-f]+)')
 HX = {"HX-Request": "true"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+REQUEST_LOG = os.environ.get("BENCH_REQUEST_LOG")  # run.py: when each request ended, how long
+if REQUEST_LOG:
+    _log = open(REQUEST_LOG, "w")  # noqa: SIM115 - open for the whole run
+
+    @events.request.add_listener
+    def _record(response_time: float, exception: object = None, **_: object) -> None:
+        _log.write(f"{time.time():.3f},{response_time:.1f}\n")
+
+    @events.quitting.add_listener
+    def _close(**_: object) -> None:
+        _log.close()
 
 
 def form(data: dict) -> str:

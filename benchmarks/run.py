@@ -166,6 +166,13 @@ class Load:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = 0.0  # the server's CPU time per request (user + system)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a running process has used so far (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _ms(value: str) -> float:
@@ -173,19 +180,22 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(url: str, seconds: int, script: Path | None = None) -> tuple[Load, list[str]]:
+def wrk(url: str, seconds: int, script: Path | None = None,
+        server: Server | None = None) -> tuple[Load, list[str]]:
     extra = ["-s", str(script)] if script else []
     subprocess.run([*WRK, "-d2s", *extra, url], capture_output=True, check=True)  # warm-up
     argv = [*WRK, f"-d{seconds}s", *extra, url]
+    cpu_before = process_cpu(server.proc.pid) if server else 0.0
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    cpu = process_cpu(server.proc.pid) - cpu_before if server else 0.0
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
     socket_errors = re.search(r"Socket errors: (.*)", out)
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
     return Load(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
                 p99_ms=_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
-                requests=int(re.search(r"(\d+) requests in", out).group(1)),
-                errors=errors), argv
+                requests=(n := int(re.search(r"(\d+) requests in", out).group(1))),
+                errors=errors, cpu_ms=cpu * 1000 / max(n, 1)), argv
 
 
 LUA = """
@@ -245,7 +255,7 @@ def bench_throughput(work: Path, report: Report, seconds: int) -> None:
     """(1) the answer POST and the step page vs a bare hello app, both on waitress."""
     hello = hello_server(work).start()
     try:
-        base, argv = wrk(hello.url + "/", seconds)
+        base, argv = wrk(hello.url + "/", seconds, server=hello)
         report.commands.append(" ".join(argv))
     finally:
         hello.stop()
@@ -261,19 +271,22 @@ def bench_throughput(work: Path, report: Report, seconds: int) -> None:
             learners.append(b)
         step_path = f"/lessons/{lesson_id}/{number}"
         page, argv_page = wrk(app.url + step_path, seconds,
-                              lua(work / "page.lua", learners, "GET", step_path, htmx=False))
+                              lua(work / "page.lua", learners, "GET", step_path, htmx=False),
+                              server=app)
         answer, argv_answer = wrk(app.url + step_path, seconds, lua(
             work / "answer.lua", learners, "POST", step_path,
-            [f"target={target}", "target=nothing-here"]))
+            [f"target={target}", "target=nothing-here"]), server=app)
         report.commands += [" ".join(argv_page) + "   # GET, 100 learners' cookies",
                             " ".join(argv_answer) + "   # POST, half right, half wrong"]
     finally:
         app.stop()
     report.tables.append(
-        "| request | req/s | ratio to hello | p99 | ratio to hello p99 | errors |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(
+        "| request | req/s | ratio to hello | p99 | ratio to hello p99 | errors | "
+        "server CPU per request | × hello |\n"
+        "|---|---|---|---|---|---|---|---|\n" + "\n".join(
             f"| {name} | {x.rps:.0f} | {x.rps / base.rps:.2f}× | {x.p99_ms:.1f} ms | "
-            f"{x.p99_ms / base.p99_ms:.2f}× | {x.errors} |"
+            f"{x.p99_ms / base.p99_ms:.2f}× | {x.errors} | {x.cpu_ms:.2f} ms | "
+            f"{x.cpu_ms / (base.cpu_ms or 1):.1f}× |"
             for name, x in (("bare Flask hello (baseline)", base), ("step page (GET)", page),
                             ("answer (POST, htmx)", answer))))
     for name, x in (("step page", page), ("answer POST", answer)):
@@ -346,17 +359,42 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+SPAWN_RATE = 50  # learners arriving per second: the whole class within six seconds
+
+
 def locust(work: Path, url: str, name: str, seconds: int, users: int, extra_env: dict):
     prefix = work / f"locust-{name}"
     argv = [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-            "-u", str(users), "-r", "50", "-t", f"{seconds}s", "-H", url, "--csv", str(prefix),
-            "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
+            "-u", str(users), "-r", str(SPAWN_RATE), "-t", f"{seconds}s", "-H", url,
+            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+            "--stop-timeout", "5"]
     env = {**os.environ, "TRAINER_LESSONS_DIR": str(LESSONS), "PYTHONPATH": str(ROOT),
-           **extra_env}
+           "BENCH_REQUEST_LOG": f"{prefix}_requests.csv", **extra_env}
     subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    return rows, argv
+    return rows, argv, arrival_split(Path(f"{prefix}_requests.csv"), users / SPAWN_RATE)
+
+
+def arrival_split(log: Path, arrival_s: float) -> str:
+    """p99 while the learners are still arriving (everyone opens the home page, a lesson
+    and joins their class at once) and after: where the slowest requests come from."""
+    try:
+        ended = [tuple(map(float, line.split(","))) for line in log.read_text().splitlines()]
+    except (OSError, ValueError):
+        return "per-request log missing"
+    if not ended:
+        return "no requests"
+    first = min(t - ms / 1000 for t, ms in ended)
+    parts = []
+    for label, keep in ((f"while the learners arrive (first {arrival_s:.0f} s)",
+                         lambda t: t <= first + arrival_s),
+                        ("after", lambda t: t > first + arrival_s)):
+        times = sorted(ms for t, ms in ended if keep(t))
+        if times:
+            p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+            parts.append(f"{label}: {len(times)} requests, p99 {p99:.0f} ms")
+    return "; ".join(parts)
 
 
 def make_classes(app: Server, work: Path, lesson_id: str) -> tuple[list[str], list[str]]:
@@ -397,7 +435,7 @@ def bench_classroom(work: Path, report: Report, seconds: int, users: int) -> Non
                     report.notes.append(f"Live boards skipped: could not set up classes ({exc}).")
                     continue
             before = children_cpu()
-            rows, argv = locust(work, app.url, name, seconds, users, env)
+            rows, argv, split = locust(work, app.url, name, seconds, users, env)
             load_cpu = children_cpu() - before
             report.commands.append(" ".join(argv) + (
                 "   # + BENCH_BOARDS/BENCH_CLASS_CODES: 3 boards, learners in 3 classes"
@@ -417,7 +455,8 @@ def bench_classroom(work: Path, report: Report, seconds: int, users: int) -> Non
             f"**{label}** ({seconds} s, server RSS after: {rss:.0f} MB, "
             f"'database is locked' in server log: {locked}; CPU used by the server "
             f"{server_cpu:.0f} s and by the load generator {load_cpu:.0f} s, of the "
-            f"{cores * seconds} s that {cores} cores give in {seconds} s)\n\n"
+            f"{cores * seconds} s that {cores} cores give in {seconds} s). "
+            f"By when they ended: {split}.\n\n"
             "| request | count | failures | median | p95 | p99 | max |\n"
             "|---|---|---|---|---|---|---|\n"
             + "\n".join(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
