@@ -95,6 +95,20 @@ def test_resume_and_home_progress(client):
     assert "Học tiếp" in client.get("/").get_data(as_text=True)
 
 
+def test_a_newcomers_lesson_list_is_the_same_for_all_and_never_shows_anyones_progress(app):
+    newcomer, learner, english = app.test_client(), app.test_client(), app.test_client()
+    first = newcomer.get("/").get_data(as_text=True)  # drawn, then kept
+    htmx(learner, "/lessons/sms-basics/1", target="app-messages")
+    assert "Đã học 1/6 bước" in learner.get("/").get_data(as_text=True)
+    again = app.test_client().get("/").get_data(as_text=True)
+    assert "Đã học" not in again and "Học tiếp" not in again
+    lessons = re.compile(r'<section class="topic".*</ol>\s*</section>', re.S)
+    assert lessons.search(again).group(0) == lessons.search(first).group(0)
+    english.set_cookie("lang", "en")
+    assert "Not started" in english.get("/").get_data(as_text=True)
+    assert "Chưa học" in app.test_client().get("/").get_data(as_text=True)
+
+
 def test_finishing_a_lesson_and_starting_again(client, app):
     answers = [("1", {"target": "app-messages"}), ("2", {"target": "son1"}),
                ("3", {"done": "1"}), ("4", {"option": "1"}),

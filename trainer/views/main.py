@@ -20,7 +20,22 @@ def home():
     groups = library().by_topic(locale)
     lessons = [lesson for _, group in groups for lesson in group]
     states = progress.progress_for(get_db(), current_learner(), lessons)
-    return render("home.html", "home.html", groups=groups, states=states, locale=locale)
+    return render("home.html", "home.html", lesson_list=_lesson_list(groups, states, locale),
+                  locale=locale)
+
+
+def _lesson_list(groups: list, states: dict[str, progress.LessonProgress],
+                 locale: str) -> Markup:
+    """Every lesson by topic. Everyone who has not started a lesson yet (each newcomer,
+    a whole class arriving at once) sees the same list, so that one is drawn once per
+    language and kept; with progress, each card is still kept (``lesson_card``)."""
+    def draw() -> str:
+        return render_template("partials/lesson_list.html", groups=groups, states=states,
+                               locale=locale)
+
+    if any(state.started for state in states.values()):
+        return Markup(draw())
+    return render_kept(library(), ("lesson list",), draw)
 
 
 @bp.app_template_global()
