@@ -23,6 +23,7 @@ LIBRARY = load_library(os.environ["TRAINER_LESSONS_DIR"])
 LESSONS = LIBRARY.listing("vi")
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 SEEN = re.compile(r'id="class-bar"[^>]*[?&](?:amp;)?seen=([0-9a-f]+)')
+STEP_URL = re.compile(r"/lessons/([\w-]+)/(\d+)$")
 HX = {"HX-Request": "true"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -55,15 +56,29 @@ class Learner(FastHttpUser):
 
     def on_start(self) -> None:
         self.headers = dict(HX)
+        if CLASS_CODES:
+            self.join_class(random.choice(CLASS_CODES))
+            gevent.spawn(self.poll_class_bar)
+            return
         page = self.client.get("/", name="home (full page)")
         self.headers["X-CSRFToken"] = TOKEN.search(page.text).group(1)
         self.new_lesson()
-        if CLASS_CODES:
-            self.client.post(f"/join/{random.choice(CLASS_CODES)}", name="join class",
+
+    def join_class(self, code: str) -> None:
+        """As in a class: the phone scans the QR code on the projector (/join/<code>), the
+        learner types a name and lands in the class's lesson, at their first unfinished
+        step, and practises it."""
+        page = self.client.get(f"/join/{code}", name="join page (QR code)")
+        self.headers["X-CSRFToken"] = TOKEN.search(page.text).group(1)
+        r = self.client.post(f"/join/{code}", name="join class", headers=FORM,
                              data=form({"name": f"Bác {random.randint(1, 999)}",
                                         "csrf_token": self.headers["X-CSRFToken"]}),
-                             headers=FORM)
-            gevent.spawn(self.poll_class_bar)
+                             allow_redirects=False)
+        lesson_id, number = STEP_URL.search(r.headers["Location"]).groups()
+        self.lesson = LIBRARY.get(lesson_id, "vi")
+        self.index = int(number) - 1
+        self.pending = right_answers(self.lesson, self.index)
+        self.client.get(f"/lessons/{lesson_id}/{number}", name="step page (full page)")
 
     def poll_class_bar(self) -> None:
         """What the step page does in a class: ask for the class bar every few seconds."""
