@@ -54,3 +54,16 @@ def test_the_server_serves_the_rest_when_one_lesson_is_broken(make_app, lessons_
     html = app.test_client().get("/").get_data(as_text=True)
     assert "Bài thử" in html
     assert app.extensions["library"].problems
+
+
+def test_serve_compiles_every_template_before_learners_need_it(app):
+    """`trainer serve` compiles the templates in the background, so the first learners
+    of a class do not wait for Jinja to compile the screens of the lessons they open."""
+    from trainer.cli import _compile_templates_soon
+
+    env = app.jinja_env
+    env.cache.clear()
+    _compile_templates_soon(app).join(60)
+    compiled = {name for _, name in env.cache.keys()}
+    pages = set(env.list_templates(extensions=["html"]))
+    assert len(pages) > 50 and pages <= compiled

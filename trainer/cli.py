@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -91,9 +92,27 @@ def serve_command(host: str, port: int, threads: int, workers: int = 1,
     if workers > 1 and not hasattr(os, "fork"):
         raise click.UsageError("--workers needs Linux or macOS; on Windows serve with one.")
     if workers == 1:
+        _compile_templates_soon(app)
         waitress.serve(app, host=host, port=port, **options)
     else:
         _serve_forked(app, socket.create_server((host, port), backlog=1024), workers, options)
+
+
+def _compile_templates_soon(app: Flask) -> threading.Thread:
+    """Compile every template in the background while the server starts listening.
+    Jinja compiles a template on first use, a few milliseconds each; a class arriving at
+    once would otherwise wait for the simulated screens of every lesson they open to be
+    compiled (benchmarks/results.md, classroom). Start-up does not wait for it."""
+    env = app.jinja_env
+
+    def compile_all() -> None:
+        for name in env.list_templates(extensions=["html"]):
+            with contextlib.suppress(Exception):  # a broken one fails where it is used
+                env.get_template(name)
+
+    thread = threading.Thread(target=compile_all, name="compile-templates", daemon=True)
+    thread.start()
+    return thread
 
 
 def _serve_forked(app: Flask, sock: socket.socket, workers: int, options: dict) -> None:
@@ -109,6 +128,7 @@ def _serve_forked(app: Flask, sock: socket.socket, workers: int, options: dict) 
             app.extensions["engine"].dispose(close=False)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _compile_templates_soon(app)
             waitress.serve(app, sockets=[sock], **options)
             os._exit(0)
         children.append(pid)
