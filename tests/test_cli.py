@@ -57,13 +57,17 @@ def test_the_server_serves_the_rest_when_one_lesson_is_broken(make_app, lessons_
 
 
 def test_serve_compiles_every_template_before_learners_need_it(app):
-    """`trainer serve` compiles the templates in the background, so the first learners
-    of a class do not wait for Jinja to compile the screens of the lessons they open."""
+    """`trainer serve` compiles the templates in the background once it has answered its
+    first request, so the first learners of a class do not wait for Jinja to compile the
+    screens of the lessons they open."""
     from trainer.cli import _compile_templates_soon
 
     env = app.jinja_env
     env.cache.clear()
-    _compile_templates_soon(app).join(60)
+    compiling = _compile_templates_soon(app)
+    assert not compiling.is_alive()  # start-up does not wait for it
+    assert app.test_client().get("/healthz").status_code == 200  # renders no template
+    compiling.join(60)
     compiled = {name for _, name in env.cache.keys()}
     pages = set(env.list_templates(extensions=["html"]))
     assert len(pages) > 50 and pages <= compiled

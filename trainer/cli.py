@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, request_finished
 from flask.cli import FlaskGroup, with_appcontext
 
 from trainer import db as database
@@ -98,20 +98,28 @@ def serve_command(host: str, port: int, threads: int, workers: int = 1,
         _serve_forked(app, socket.create_server((host, port), backlog=1024), workers, options)
 
 
-def _compile_templates_soon(app: Flask) -> threading.Thread:
-    """Compile every template in the background while the server starts listening.
-    Jinja compiles a template on first use, a few milliseconds each; a class arriving at
-    once would otherwise wait for the simulated screens of every lesson they open to be
-    compiled (benchmarks/results.md, classroom). Start-up does not wait for it."""
+def _compile_templates(app: Flask) -> None:
+    """Compile every template now. Jinja compiles a template on first use, a few
+    milliseconds each; a class arriving at once would otherwise wait for the simulated
+    screens of every lesson they open to be compiled (benchmarks/results.md, classroom)."""
     env = app.jinja_env
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(Exception):  # a broken one fails where it is used
+            env.get_template(name)
 
-    def compile_all() -> None:
-        for name in env.list_templates(extensions=["html"]):
-            with contextlib.suppress(Exception):  # a broken one fails where it is used
-                env.get_template(name)
 
-    thread = threading.Thread(target=compile_all, name="compile-templates", daemon=True)
-    thread.start()
+def _compile_templates_soon(app: Flask) -> threading.Thread:
+    """One process: compile the templates in the background once the server has answered
+    its first request, so start-up does not wait for them."""
+    thread = threading.Thread(target=_compile_templates, args=(app,),
+                              name="compile-templates", daemon=True)
+
+    def start(_sender: Flask, **_extra: object) -> None:
+        request_finished.disconnect(start, app)
+        with contextlib.suppress(RuntimeError):  # two first requests at once: started
+            thread.start()
+
+    request_finished.connect(start, app, weak=False)
     return thread
 
 
@@ -121,6 +129,7 @@ def _serve_forked(app: Flask, sock: socket.socket, workers: int, options: dict) 
     sessions and rate limits are in the database or the signed cookie)."""
     import waitress
 
+    _compile_templates(app)  # once, before the fork: every process starts with them
     children = []
     for _ in range(workers):
         pid = os.fork()
@@ -128,7 +137,6 @@ def _serve_forked(app: Flask, sock: socket.socket, workers: int, options: dict) 
             app.extensions["engine"].dispose(close=False)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _compile_templates_soon(app)
             waitress.serve(app, sockets=[sock], **options)
             os._exit(0)
         children.append(pid)
