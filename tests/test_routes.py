@@ -77,6 +77,7 @@ def test_a_hint_can_be_asked_for_and_the_nudge_offers_one(client):
     assert html.count('class="hint"') == 1
     nudge = client.get("/lessons/sms-basics/1/nudge").get_data(as_text=True)
     assert "Bác cần giúp không?" in nudge
+    assert re.search(r'class="btn btn-quiet listen" data-say="Bác cần giúp không\?', nudge)
 
 
 def test_plain_form_posts_work_without_javascript(client):
@@ -119,6 +120,7 @@ def test_finishing_a_lesson_and_starting_again(client, app):
     assert client.get("/lessons/sms-basics").location.endswith("/lessons/sms-basics/done")
     done = client.get("/lessons/sms-basics/done").get_data(as_text=True)
     assert "Bác đã học xong bài này!" in done
+    assert 'data-say="Bác đã học xong bài này! Mở và trả lời tin nhắn' in done  # "Nghe"
     assert "Đã xong" in client.get("/").get_data(as_text=True)
     with app.extensions["sessionmaker"]() as db:
         assert db.scalar(select(Attempt.finished_at)) is not None
