@@ -56,9 +56,9 @@ class SessionInterface(SecureCookieSessionInterface):
                 return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        session = self.session_class(data)
-        session.signed_at = signed_at
-        return session
+        opened = self.session_class(data)
+        opened.signed_at = signed_at  # when it was last signed: see should_set_cookie
+        return opened
 
     def should_set_cookie(self, app: Flask, session: SecureCookieSession) -> bool:
         if session.modified:
