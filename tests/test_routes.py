@@ -233,3 +233,26 @@ def test_drawn_screens_are_shared_but_what_a_learner_typed_is_not(app):
     assert "Chữ riêng của bác Ba" not in first.get(typing_step).get_data(as_text=True)
     assert second.get(typing_step).get_data(as_text=True).count('name="answer"') == \
         before.count('name="answer"') == 1
+
+
+def test_every_ui_string_has_its_english_translation():
+    """English is complete: a string added to a template or view without a translation
+    would show Vietnamese to an English learner."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    with open(root / "babel.cfg") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None}
+    used = {msg[2] if isinstance(msg[2], str) else msg[2][0]
+            for msg in extract_from_dir(str(root), method_map, options_map,
+                                        keywords=keywords)}
+    assert len(used) > 300  # the templates and views were read
+    with open(root / "translations/en/LC_MESSAGES/messages.po", "rb") as f:
+        english = read_po(f)
+    missing = sorted(m for m in used if not (english.get(m) and english.get(m).string))
+    assert not missing, missing
