@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.answers import accepted_answers
-from trainer.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
+from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
 
 WRONG = {"target": "nothing-here"}
 

@@ -17,7 +17,7 @@ import gevent
 from locust import FastHttpUser, between, events, task
 
 from benchmarks.answers import right_answers, wrong_answer
-from trainer.library import load_library
+from trainer.content.library import load_library
 
 LIBRARY = load_library(os.environ["TRAINER_LESSONS_DIR"])
 LESSONS = LIBRARY.listing("vi")
@@ -45,7 +45,7 @@ def form(data: dict) -> str:
     return urllib.parse.urlencode(data, doseq=True)
 BOARDS = [u for u in os.environ.get("BENCH_BOARDS", "").split(",") if u]
 CLASS_CODES = [c for c in os.environ.get("BENCH_CLASS_CODES", "").split(",") if c]
-BAR_SECONDS = 3  # the step page's class bar polls this often (partials/class_bar.html)
+BAR_SECONDS = 3  # the step page's class bar polls this often (_class_bar.html)
 
 
 class Learner(FastHttpUser):

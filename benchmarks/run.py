@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.answers import right_answers
-from trainer.lesson import Tap
-from trainer.library import load_library
+from trainer.content.lesson import Tap
+from trainer.content.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from trainer.answers import Submission, check
-from trainer.lesson import Choose, Judge, Option, Read, Spot, Step, Tap, Type, freeze
-from trainer.practice_card import CARDS, looks_real
+from trainer.content.lesson import Choose, Judge, Option, Read, Spot, Step, Tap, Type, freeze
+from trainer.content.practice_card import CARDS, looks_real
 
 
 def make(interaction, wrong=None) -> Step:

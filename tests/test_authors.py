@@ -14,7 +14,8 @@ from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, lesson_text
-from trainer import auth, authoring
+from trainer import authoring
+from trainer.classroom import auth
 from trainer.cli import check_command, new_command
 from trainer.screens import SCREENS
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.conftest import htmx, lesson_text
-from trainer import auth, classes, kiosk
+from trainer.classroom import auth, classes, kiosk
 from trainer.models import ClassMember, ClassSession, Learner, Volunteer
 
 PASSWORD = "correct horse"
@@ -236,7 +236,7 @@ def test_board_shows_stuck_learners_first_and_escapes_names(app):
 
 
 def test_idle_for_two_minutes_counts_as_stuck():
-    from trainer.lesson import Lesson
+    from trainer.content.lesson import Lesson
     from trainer.models import StepEvent
 
     class S:  # a minimal lesson: only step keys matter
@@ -388,7 +388,7 @@ def test_learner_card_resumes_progress_on_another_device_with_a_signed_token(app
     htmx(client, "/lessons/test-lesson/1", target="app-messages")
     with client.session_transaction() as s:
         public_id = s["learner"]
-    page = client.get("/card").get_data(as_text=True)
+    page = client.get("/my-card").get_data(as_text=True)
     assert "<svg" in page and public_id not in page
     with app.app_context():
         db = app.extensions["sessionmaker"]()
@@ -399,7 +399,7 @@ def test_learner_card_resumes_progress_on_another_device_with_a_signed_token(app
     with other.session_transaction() as s:
         assert s["learner"] == public_id
     assert other.get(f"/c/{token[:-2]}xx").status_code == 404
-    assert app.test_client().get("/card").status_code == 404
+    assert app.test_client().get("/my-card").status_code == 404
 
 
 def test_certificate_only_after_every_lesson_of_the_topic(app):

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import FRONT, TAP_STEP, htmx, lesson_text
-from trainer.lesson import LessonError
+from trainer.content.lesson import LessonError
+from trainer.content.parser import parse_lesson
 from trainer.models import Attempt, Learner, StepEvent
-from trainer.parser import parse_lesson
 
 FIELDS = ["target", "answer", "option", "judge", "done", "sid", "lang", "next", "code",
           "name", "display_name", "learner", "learner_id", "public_id", "username",

@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from tests.conftest import FRONT, TAP_STEP, lesson_text
-from trainer.lesson import Choose, Judge, LessonError, Read, Spot, Tap, Type
-from trainer.library import load_library
-from trainer.parser import _Collector, load_yaml, parse_lesson
+from trainer.content.lesson import Choose, Judge, LessonError, Read, Spot, Tap, Type
+from trainer.content.library import load_library
+from trainer.content.parser import _Collector, load_yaml, parse_lesson
 
 
 def problems(text: str) -> list[str]:

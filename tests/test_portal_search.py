@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainer import procedures
-from trainer.text import fold
+from trainer.content import procedures
+from trainer.content.text import fold
 
 CATALOGUE = procedures.catalogue()
 IDS = [p.id for p in CATALOGUE]

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import feedback, htmx
 from tests.scam_fixtures import SCENARIOS, base_of, write_scam_lessons
-from trainer.scam_rules import RULES
+from trainer.content.scam_rules import RULES
 
 
 @pytest.fixture

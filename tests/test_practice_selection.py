@@ -10,7 +10,7 @@ import pytest
 
 from tests.scam_fixtures import SCENARIOS, THEMES, scenario_text
 from trainer import practice
-from trainer.parser import parse_lesson
+from trainer.content.parser import parse_lesson
 from trainer.practice import BoxState, choose, next_box
 from trainer.progress import StepStatus
 

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.conftest import ROOT, htmx
-from trainer.lesson import Choose, Judge, Lesson, Spot
-from trainer.library import load_library
+from trainer.content.lesson import Choose, Judge, Lesson, Spot
+from trainer.content.library import load_library
 from trainer.screens import SPAN
 
 THEMES = ("scams-authorities", "scams-bank", "scams-family", "scams-shopping", "scams-web")

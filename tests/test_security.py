@@ -47,7 +47,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(make_app):
     client = app.test_client()
     client.get("/")  # a session exists, but the token is not sent
     rules = list(post_rules(app))
-    assert any(e == "player.answer" for e, _ in rules)
+    assert any(e == "lessons.answer" for e, _ in rules)
     for endpoint, url in rules:
         for headers in ({}, {"HX-Request": "true"}):
             response = client.post(url, data={"target": "x", "sid": "s"}, headers=headers)

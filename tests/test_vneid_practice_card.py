@@ -8,8 +8,8 @@ from sqlalchemy import MetaData, String, Text, select
 
 from tests.conftest import feedback, htmx
 from trainer.answers import Submission, check
-from trainer.lesson import Step, Type
-from trainer.practice_card import CARDS
+from trainer.content.lesson import Step, Type
+from trainer.content.practice_card import CARDS
 
 PRACTICE_MESSAGE = "Bác hãy dùng số trên thẻ tập luyện — không nhập số thật ở đây."
 ACTIVATE_ID_STEP = "/lessons/vneid-activate/3"  # "Gõ số định danh", bound to the card

@@ -116,7 +116,7 @@ OUR_LESSONS = ("vneid-account-levels", "vneid-register-level-1", "vneid-activate
 @pytest.mark.parametrize("locale", ["vi", "en"])
 def test_every_step_of_our_lessons_draws_in_both_languages(client, locale):
     from tests.conftest import ROOT
-    from trainer.library import load_library
+    from trainer.content.library import load_library
 
     library = load_library(ROOT / "lessons")
     client.set_cookie("lang", locale)

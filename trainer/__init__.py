@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from trainer import config, web
-from trainer.library import load_library
+from trainer.content.library import load_library
 
 log = logging.getLogger(__name__)
 
@@ -29,33 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["library"] = library
 
     web.init_app(app)
-    from trainer.views import main, player
+    from trainer.views import authors, classroom, home, kiosk, learner, lessons, practice, volunteer
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(player.bp)
-    from trainer.views import privacy
-
-    app.register_blueprint(privacy.bp)
-    from trainer.views import handbook, offline, settings
-
-    app.register_blueprint(settings.bp)
-    app.register_blueprint(handbook.bp)
-    app.register_blueprint(offline.bp)
-    from trainer.views import classroom, kiosk, reports, volunteer
-
-    app.register_blueprint(volunteer.bp)
-    app.register_blueprint(classroom.bp)
-    app.register_blueprint(kiosk.bp)
-    app.register_blueprint(reports.bp)
-    from trainer.views import authors
-
-    app.register_blueprint(authors.bp)
-    from trainer.views import practice
-
-    app.register_blueprint(practice.bp)
-    from trainer.views import card
-
-    app.register_blueprint(card.bp)
+    for area in (home, lessons, practice, learner, classroom, volunteer, kiosk, authors):
+        app.register_blueprint(area.bp)
     from trainer import cli
 
     cli.init_app(app)

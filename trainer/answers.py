@@ -11,11 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trainer.lesson import Choose, Judge, Read, Spot, Step, Tap, Type
-from trainer.practice_card import card_value, looks_real
-from trainer.text import fold, nfc
+from trainer.content.lesson import Choose, Interaction, Judge, Read, Spot, Step, Tap, Type
+from trainer.content.practice_card import card_value, looks_real
+from trainer.content.text import fold, nfc
 
 MAX_TEXT = 200  # longer than any field in a simulated form
+MAX_FIELD = 80  # a target, option or judgement: a short name
+MAX_OPTIONS = 20
+
+
+class BadSubmission(ValueError):
+    """A form no page of ours sends (missing or oversized fields): tampered or broken."""
+
+    def __init__(self, too_long: bool = False) -> None:
+        super().__init__("too long" if too_long else "malformed")
+        self.too_long = too_long
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,22 @@ class Submission:
     options: tuple[str, ...] = ()  # chosen option keys
     judgement: str | None = None  # scam / safe / unsure
     done: bool = False  # "Continue" on a read step, "I have finished" on a spot step
+
+    @classmethod
+    def from_form(cls, form) -> Submission:  # noqa: ANN001 - any MultiDict-like mapping
+        """Read a posted answer form; raises ``BadSubmission`` rather than guessing."""
+        fields = {k: form.getlist(k) for k in ("target", "answer", "option", "judge", "done")}
+        if not any(fields.values()):
+            raise BadSubmission()
+        if any(len(v) > MAX_FIELD for k, vs in fields.items() if k != "answer" for v in vs):
+            raise BadSubmission()
+        if any(len(v) > MAX_TEXT for v in fields["answer"]) or \
+                len(fields["option"]) > MAX_OPTIONS:
+            raise BadSubmission(too_long=True)
+        first = {k: (vs[0] if vs else None) for k, vs in fields.items()}
+        return cls(target=first["target"], text=first["answer"],
+                   options=tuple(fields["option"]), judgement=first["judge"],
+                   done=first["done"] == "1")
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,14 @@ def accepted_answers(i: Type, card: str) -> list[str]:
     if i.card:
         answers.append(card_value(card, i.card))
     return answers
+
+
+def first_answer(i: Interaction, card: str) -> str:
+    """What "show me" tells a learner to type (nothing for steps that are not typed)."""
+    if not isinstance(i, Type):
+        return ""
+    answers = accepted_answers(i, card)
+    return answers[0] if answers else ""
 
 
 def _normal(text: str, loose: bool) -> str:

@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 from babel.messages.pofile import read_po
 
-from trainer.languages import babel_knows, language_name
-from trainer.lesson import Lesson, LessonError, Problem
-from trainer.library import DEFAULT_LOCALE, Library, display_path, load_library
-from trainer.parser import ID_RE, _Collector, _split_steps, parse_lesson
+from trainer.content.languages import babel_knows, language_name
+from trainer.content.lesson import Lesson, LessonError, Problem
+from trainer.content.library import DEFAULT_LOCALE, Library, display_path, load_library
+from trainer.content.parser import ID_RE, _Collector, _split_steps, parse_lesson
 from trainer.screens import SCREENS, SPAN, Screen
 
 CONTEXT_LINES = 3  # raw lines shown above and below a problem in a file that does not parse

@@ -7,6 +7,7 @@ and every command here is also available as ``flask --app trainer ...``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -21,8 +22,8 @@ from flask import Flask, current_app, request_finished
 from flask.cli import FlaskGroup, with_appcontext
 
 from trainer import db as database
-from trainer.library import load_library
-from trainer.province_cli import backup_command, export_data_command
+from trainer import privacy
+from trainer.content.library import load_library
 
 
 @click.command("check")
@@ -196,7 +197,7 @@ def db_current() -> None:
 @with_appcontext
 def create_admin_command(username: str, password: str) -> None:
     """Create a volunteer account with the admin role (admins add the other volunteers)."""
-    from trainer import auth
+    from trainer.classroom import auth
 
     db = current_app.extensions["sessionmaker"]()
     try:
@@ -227,6 +228,37 @@ def new_command(topic: str, slug: str, directory: Path | None) -> None:
         click.echo(f"wrote {path}")
     click.echo("Edit them (docs/authoring.md), preview them at /authors/preview, then run "
                "`trainer check`.")
+
+
+PG_DUMP_HELP = """\
+This database is PostgreSQL: back it up with PostgreSQL's own tools, e.g.
+  pg_dump --format=custom --file=tapso-$(date +%F).dump "$DATABASE_URL"
+and restore into an empty database with
+  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" tapso-YYYY-MM-DD.dump
+(see docs/deploy.md)."""
+
+
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(destination: Path | None) -> None:
+    """Copy the SQLite database safely while the server runs (restore: docs/deploy.md)."""
+    engine = current_app.extensions["engine"]
+    if engine.url.get_backend_name() != "sqlite":
+        click.echo(PG_DUMP_HELP)
+        raise SystemExit(2)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = destination or Path(current_app.instance_path) / "backups" / f"tapso-{stamp}.db"
+    database.backup_sqlite(engine, dest)
+    click.echo(f"Backup written to {dest}")
+
+
+@click.command("export-data")
+@with_appcontext
+def export_data_command() -> None:
+    """Print everything stored about every learner as JSON (for a data-subject request)."""
+    with current_app.extensions["sessionmaker"]() as db:
+        click.echo(json.dumps(privacy.export_all(db), ensure_ascii=False, indent=2))
 
 
 COMMANDS = (check_command, serve_command, db_group, create_admin_command, backup_command,

@@ -28,6 +28,7 @@ def defaults(instance_path: str) -> dict:
         "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
         "USE_CDN": env("TRAINER_USE_CDN", "1") not in ("0", "false", "no"),
         "NUDGE_SECONDS": int(env("TRAINER_NUDGE_SECONDS", "60")),
+        "CLASS_POLL_SECONDS": int(env("TRAINER_CLASS_POLL_SECONDS", "3")),
         # Scenarios in one round of scam practice (a shorter round suits a slow class).
         "PRACTICE_ROUND_SIZE": int(env("TRAINER_PRACTICE_ROUND_SIZE", "10")),
         # Kiosk mode (shared device): ask after KIOSK_IDLE_SECONDS without a touch, then wait

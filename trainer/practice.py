@@ -30,8 +30,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trainer.charts import Bar, bars
-from trainer.lesson import Judge, Lesson, Read, Spot, Step, Type
+from trainer.classroom.charts import Bar, bars
+from trainer.content.lesson import Judge, Lesson, Read, Spot, Step, Type
 from trainer.models import (
     Attempt,
     Learner,

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trainer.answers import Verdict
-from trainer.lesson import Lesson, Step
+from trainer.content.lesson import Lesson, Step
 from trainer.models import Attempt, Learner, StepEvent, utcnow
 
 

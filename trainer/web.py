@@ -1,15 +1,33 @@
-"""What every request needs: database session, learner, language, CSRF,
-security headers, asset URLs and friendly error pages."""
+"""What every request needs: database session, learner, language, CSRF, security
+headers, asset URLs, friendly error pages, and the few hooks that run on every page.
+
+Every app-wide hook is registered here, in ``init_app``, with the reason it exists; the
+views only ever register their own URLs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import mimetypes
+import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, request, send_from_directory, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
@@ -23,9 +41,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer import db as database
 from trainer import progress
-from trainer.languages import language_name, languages
-from trainer.library import Library
-from trainer.models import Learner
+from trainer.a11y import Prefs
+from trainer.answers import BadSubmission, Submission
+from trainer.authoring import signature
+from trainer.classroom import classes, kiosk
+from trainer.content.languages import language_name, languages
+from trainer.content.lesson import Lesson
+from trainer.content.library import Library, load_library
+from trainer.forms import submission_id
+from trainer.models import ClassMember, Learner
 from trainer.screens import FILTERS
 
 csrf = CSRFProtect()
@@ -98,11 +122,24 @@ def init_app(app: Flask) -> None:
     # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
     screen_css = Path(app.config["STATIC_DIR"]) / "css" / "screens"
     app.config["SCREEN_CSS"] = sorted(f"css/screens/{p.name}" for p in screen_css.glob("*.css"))
+    from trainer.screens.render import draw_screen  # it draws with this module's helpers
+
     app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
-                                 get_locale=get_locale)
+                                 get_locale=get_locale, draw_screen=draw_screen,
+                                 lesson_card=lesson_card)
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
+
+    # Authors save a lesson and see it at once (trainer serve --dev / flask run --debug).
+    app.before_request(_reload_lessons_in_dev)
+    # On a kiosk the home page waits behind the start screen ("Bắt đầu học").
+    app.before_request(_kiosk_start_screen)
+    # Every page is drawn in the learner's text size, contrast and motion settings; the
+    # step page and the done page show the class bar; topics offer their certificate.
+    app.context_processor(_page_context)
+    # Settings chosen before the first answer move onto the learner created by it.
+    app.after_request(_adopt_settings)
 
 
 def _translations():
@@ -211,6 +248,11 @@ def asset_url(filename: str) -> Markup:
     return _hashed_url(static_dir, filename, -1)
 
 
+# Python reads MIME types from the system (on Windows, the registry), which may not know
+# these; with ``nosniff`` a wrong type would stop the browser from using the file.
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+
 def _static(filename: str):
     return send_from_directory(current_app.config["STATIC_DIR"], filename)
 
@@ -252,5 +294,134 @@ def _error_page(exc: Exception):
         db.rollback()
     back = request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else None
-    return render("error.html", "partials/error.html", code, title=title, text=text,
+    return render("error.html", "_error.html", code, title=title, text=text,
                   back=back, http_status=code)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A ``next=`` address we may send someone to: a path on this site, nothing else.
+    Browsers drop tabs and newlines and read ``\\`` as ``/``, so any of those, or a second
+    slash, could turn a path into another site's address."""
+    if not target or any(ord(c) < 32 or c in "\\\x7f" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def read_submission() -> Submission:
+    """The posted answer; a form no page of ours sends is a 400 (413 if oversized)."""
+    try:
+        return Submission.from_form(request.form)
+    except BadSubmission as exc:
+        abort(413 if exc.too_long else 400)
+
+
+def submitted_id() -> str | None:
+    """This answer form's random id: a double-submitted answer is recorded once."""
+    return submission_id(request.form)
+
+
+def lesson_card(lesson: Lesson, state: progress.LessonProgress) -> Markup:
+    """One lesson on the home page. The same for every learner at the same progress,
+    so each card is drawn once per lesson, language and progress."""
+    return render_kept(lesson, ("card", state), lambda: render_template(
+        "_lesson_card.html", lesson=lesson, p=state))
+
+
+def public_url(path: str) -> str:
+    """An address of this site as printed or shown as a QR (TRAINER_PUBLIC_URL, else the
+    address this request came to)."""
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/") + path
+
+
+def card_url(learner: Learner) -> str:
+    """The address a learner card's QR opens: it brings their progress to any device."""
+    token = kiosk.card_token(current_app.config["SECRET_KEY"], learner)
+    return public_url(url_for("learner.resume_card", token=token))
+
+
+def kiosk_mode() -> bool:
+    """A shared device for many learners (TRAINER_KIOSK=1)."""
+    return bool(current_app.config.get("KIOSK"))
+
+
+def class_membership() -> ClassMember | None:
+    """The learner's open class membership (the class bar and its actions), else None."""
+    return classes.membership(get_db(), current_learner(), dt.date.today())
+
+
+def topic_lessons(topic_id: str) -> tuple[object | None, list[Lesson]]:
+    """A topic and its lessons in the learner's language ((None, []) if unknown)."""
+    locale = str(get_locale())
+    return next(((t, lessons) for t, lessons in library().by_topic(locale) if t.id == topic_id),
+                (None, []))
+
+
+SETTINGS_KEY = "a11y"  # settings kept in the cookie until the learner exists
+
+
+def current_prefs() -> Prefs:
+    """The learner's own choice if stored, else this browser's, else the defaults."""
+    if "a11y_prefs" not in g:
+        learner = current_learner() if session.get("learner") else None
+        stored = learner.settings if learner is not None else None
+        g.a11y_prefs = Prefs.decode(stored if stored is not None else session.get(SETTINGS_KEY))
+    return g.a11y_prefs
+
+
+def _certificate_ready(topic_id: str) -> bool:
+    """Has the current learner finished every lesson of this topic?"""
+    lessons = topic_lessons(topic_id)[1]
+    states = progress.progress_for(get_db(), current_learner(), lessons)
+    return bool(lessons) and all(states[x.id].finished for x in lessons)
+
+
+def _page_context() -> dict:
+    return {"a11y": current_prefs(), "class_member": class_membership,
+            "bar_version": classes.bar_version, "certificate_ready": _certificate_ready}
+
+
+def _adopt_settings(response):
+    if request.method == "POST" and SETTINGS_KEY in session and session.get("learner"):
+        learner = current_learner()
+        if learner is not None and learner.settings is None:
+            learner.settings = session.pop(SETTINGS_KEY)
+            get_db().commit()
+    return response
+
+
+def _kiosk_start_screen():
+    if kiosk_mode() and request.path == "/" and not session.get("kiosk_started"):
+        return redirect(url_for("kiosk.start"))
+    return None
+
+
+_reloading = threading.Lock()
+
+
+def fresh_library() -> Library:
+    """The lessons as the files are now, parsed again only after a file changed.
+
+    The check is one ``stat`` per lesson file. The library loaded at start-up is
+    taken as current, so starting the server does not parse everything twice.
+    """
+    root = current_app.config["LESSONS_DIR"]
+    seen = signature(root)
+    cached = current_app.extensions.setdefault(
+        "authors_library", (seen, current_app.extensions["library"]))
+    if cached[0] != seen:
+        with _reloading:  # one reload at a time; the others then find it done
+            cached = current_app.extensions["authors_library"]
+            if cached[0] != seen:
+                cached = (seen, load_library(root))
+                for problem in cached[1].problems:
+                    current_app.logger.warning("lesson skipped: %s", problem)
+                current_app.extensions["authors_library"] = cached
+    return cached[1]
+
+
+def _reload_lessons_in_dev() -> None:
+    if dev_mode():
+        current_app.extensions["library"] = fresh_library()

@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from trainer.answers import accepted_answers
-from trainer.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
-from trainer.library import load_library
+from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
+from trainer.content.library import load_library
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from tests.browser.a11y_walk import LESSONS, bundled, walk
 from tests.browser.conftest import PHONE, PROJECTOR, shot, tap
 from tests.conftest import lesson_text
-from trainer.library import load_library
+from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
 AXE = Axe()

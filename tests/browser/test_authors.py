@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, KIOSK, PHONE, PROJECTOR
 from tests.conftest import ROOT
-from trainer import auth
 from trainer import db as database
+from trainer.classroom import auth
 from trainer.screens import SCREENS
 
 PASSWORD = "correct horse battery"

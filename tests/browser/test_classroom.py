@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, LiveServer, shot, tap, wait_for_step
 from tests.conftest import lesson_text
-from trainer import auth
 from trainer import db as database
+from trainer.classroom import auth
 from trainer.models import StepEvent
 
 PASSWORD = "volunteer pass"

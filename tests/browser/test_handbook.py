@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from tests.browser.a11y_walk import LESSONS
 from tests.browser.conftest import KIOSK, shot
 from tests.conftest import FRONT
-from trainer.library import load_library
+from trainer.content.library import load_library
 
 A4 = (595, 842)  # points
 RUNNING_HEAD = "Cẩm nang Tập Số"

@@ -12,8 +12,8 @@ from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, LiveServer, shot, ta
 from tests.conftest import fresh_database_url
 from trainer.answers import accepted_answers
 from trainer.config import ROOT
-from trainer.lesson import Choose, Judge, Read, Spot, Tap, Type
-from trainer.library import load_library
+from trainer.content.lesson import Choose, Judge, Read, Spot, Tap, Type
+from trainer.content.library import load_library
 
 LIBRARY = load_library(ROOT / "lessons")
 PORTAL = [x.id for x in LIBRARY.listing("vi") if x.topic == "portal"]

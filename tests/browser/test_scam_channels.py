@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, shot, wait_for_step
 from tests.scam_fixtures import SCENARIOS, write_scam_lessons
-from trainer.scam_rules import RULES
+from trainer.content.scam_rules import RULES
 
 
 @pytest.fixture

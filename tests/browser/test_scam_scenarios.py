@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, shot, wait_for_step
 from tests.conftest import ROOT
-from trainer.lesson import Choose, Judge, Spot
-from trainer.library import load_library
+from trainer.content.lesson import Choose, Judge, Spot
+from trainer.content.library import load_library
 
 LIBRARY = load_library(ROOT / "lessons")
 

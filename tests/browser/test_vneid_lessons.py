@@ -26,8 +26,8 @@ from tests.browser.conftest import (
 )
 from tests.conftest import fresh_database_url
 from trainer.answers import accepted_answers
-from trainer.lesson import Choose, Judge, Lesson, Read, Step, Tap, Type
-from trainer.library import load_library
+from trainer.content.lesson import Choose, Judge, Lesson, Read, Step, Tap, Type
+from trainer.content.library import load_library
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
@@ -167,7 +167,7 @@ def test_home_page_groups_vneid_lessons_in_suggested_order(vneid_server, new_pag
 def test_printable_practice_card_reads_well_on_screen_and_paper(vneid_server, new_page, size):
     for name, viewport in (("phone", PHONE), ("kiosk", KIOSK), ("projector", PROJECTOR)):
         page = new_page(viewport)
-        page.goto(f"{vneid_server.url}/card/?size={size}")
+        page.goto(f"{vneid_server.url}/practice-card/?size={size}")
         expect(page.locator(".print-card").first).to_contain_text("000158012345")
         shot(page, f"vneid-card-{size}-{name}")
     page.emulate_media(media="print")

@@ -133,8 +133,11 @@ def plain_spans(text: str) -> str:
 
 
 def load_all() -> None:
+    """Import every group of screens. ``render`` draws screens for the web pages and is
+    imported by them, not here (it needs Flask and the request glue)."""
     for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+        if info.name != "render":
+            importlib.import_module(f"{__name__}.{info.name}")
 
 
 load_all()

@@ -36,9 +36,9 @@ from typing import Any
 import segno
 from markupsafe import Markup
 
-from trainer import procedures
+from trainer.content import procedures
+from trainer.content.text import slugify
 from trainer.screens import register, template_filter
-from trainer.text import slugify
 
 ADDRESS = "dichvucong.gov.vn"
 NAV = ("portal-home", "address")

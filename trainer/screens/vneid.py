@@ -361,6 +361,6 @@ def password_rules(password: str | None) -> list[tuple[str, str, bool]]:
 def practice_card(card: object) -> object:
     """The lesson's practice card, or the default one where a screen is drawn without a
     lesson (the authors' catalogue), so identity screens always have something to show."""
-    from trainer.practice_card import CARDS
+    from trainer.content.practice_card import CARDS
 
     return card if hasattr(card, "id_number") else CARDS["default"]

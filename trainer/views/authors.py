@@ -9,7 +9,6 @@ saves a file sees the change in the preview and in the lesson itself.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -20,50 +19,18 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from trainer import authoring
-from trainer.auth import volunteer_required
-from trainer.languages import languages
-from trainer.library import Library, load_library
+from trainer.classroom.auth import volunteer_required
+from trainer.content.languages import languages
+from trainer.content.text import render_inline
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
-from trainer.text import render_inline
-from trainer.views.player import draw_screen, step_context
-from trainer.web import dev_mode, render
+from trainer.screens.render import draw_screen, step_context
+from trainer.web import dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 
 NO_PROGRESS = StepStatus(0, 0, False, False, frozenset())
 _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^>]*>)')
-
-
-_reloading = threading.Lock()
-
-
-def fresh_library() -> Library:
-    """The lessons as the files are now, parsed again only after a file changed.
-
-    The check is one ``stat`` per lesson file. The library loaded at start-up is
-    taken as current, so starting the server does not parse everything twice.
-    """
-    root = current_app.config["LESSONS_DIR"]
-    seen = authoring.signature(root)
-    cached = current_app.extensions.setdefault(
-        "authors_library", (seen, current_app.extensions["library"]))
-    if cached[0] != seen:
-        with _reloading:  # one reload at a time; the others then find it done
-            cached = current_app.extensions["authors_library"]
-            if cached[0] != seen:
-                cached = (seen, load_library(root))
-                for problem in cached[1].problems:
-                    current_app.logger.warning("lesson skipped: %s", problem)
-                current_app.extensions["authors_library"] = cached
-    return cached[1]
-
-
-@bp.before_app_request
-def reload_lessons_in_dev() -> None:
-    """Development mode only: learners get the lessons as saved, without a restart."""
-    if dev_mode():
-        current_app.extensions["library"] = fresh_library()
 
 
 @bp.get("/")
@@ -124,8 +91,8 @@ def _preview_context(root: Path, path: Path) -> dict:
     head, sections = found.sections()
     views = {}
     if found.lesson is not None:
-        views = {i: _render_or_problem("partials/step.html", partial(
-                     render_template, "partials/step.html",
+        views = {i: _render_or_problem("_step.html", partial(
+                     render_template, "_step.html",
                      **step_context(found.lesson, i, NO_PROGRESS)))
                  for i in range(len(found.lesson.steps))}
     return dict(preview=found, head_problems=head, sections=sections, views=views,

@@ -1,7 +1,7 @@
 """Scam practice rounds: ten scenarios across themes, the ones a learner got wrong
 coming back later (``trainer.practice``), a score history and the golden rules.
 
-Steps are drawn and checked by the player's own machinery (``step_context``,
+Steps are drawn and checked by the lessons' own machinery (``screens.render``,
 ``answers.check``, ``progress``); only the addresses and the counting differ.
 """
 
@@ -10,17 +10,25 @@ from __future__ import annotations
 import random
 import uuid
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from trainer import practice, progress
 from trainer.answers import check
+from trainer.content.scam_rules import RULES
 from trainer.models import PracticeItem, PracticeRound
 from trainer.progress import StepStatus
-from trainer.scam_rules import RULES
-from trainer.views.player import read_submission, step_context
-from trainer.web import current_learner, ensure_learner, get_db, library, render
+from trainer.screens.render import step_context
+from trainer.web import (
+    current_learner,
+    ensure_learner,
+    get_db,
+    library,
+    read_submission,
+    render,
+    submitted_id,
+)
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -46,7 +54,7 @@ def start():
         abort(404)
     db = get_db()
     new = practice.start_round(db, ensure_learner(), pool, random.Random(),
-                               request.form.get("sid", "")[:40] or None,
+                               submitted_id(),
                                size=current_app.config["PRACTICE_ROUND_SIZE"])
     db.commit()
     return redirect(url_for(".resume", round_id=new.id), code=303)
@@ -76,13 +84,13 @@ def step(round_id: int, position: int, number: int):
 def answer(round_id: int, position: int, number: int):
     round_, item, scenario, index = _locate(round_id, position, number)
     step = scenario.lesson.steps[index]
-    submission = read_submission(step)
+    submission = read_submission()
     db = get_db()
     attempt = practice.ensure_item_attempt(db, item)
     found = progress.step_status(db, attempt, step).found
     verdict = check(step, submission, scenario.lesson.card, found)
     if verdict.counts:
-        progress.record(db, attempt, step, "answer", verdict, _sid())
+        progress.record(db, attempt, step, "answer", verdict, submitted_id())
     db.commit()
     keep = submission.text if verdict.reason in ("wrong", "empty") else None
     return _render(round_, item, scenario, number, verdict=verdict, typed=keep)
@@ -93,7 +101,7 @@ def helped(round_id: int, position: int, number: int, kind: str):
     round_, item, scenario, index = _locate(round_id, position, number)
     db = get_db()
     attempt = practice.ensure_item_attempt(db, item)
-    progress.record(db, attempt, scenario.lesson.steps[index], kind, submission=_sid())
+    progress.record(db, attempt, scenario.lesson.steps[index], kind, submission=submitted_id())
     db.commit()
     return _render(round_, item, scenario, number, asked=kind)
 
@@ -180,11 +188,6 @@ def _result(item: PracticeItem, scenario: practice.Scenario) -> practice.ItemRes
     return practice.score(scenario, _statuses(item, scenario))
 
 
-def _sid() -> str | None:
-    sid = request.form.get("sid", "")
-    return sid[:40] if sid else None
-
-
 def _render(round_: PracticeRound, item: PracticeItem, scenario: practice.Scenario,
             number: int, **answer):
     db = get_db()
@@ -205,5 +208,5 @@ def _render(round_: PracticeRound, item: PracticeItem, scenario: practice.Scenar
               "show": url_for(".helped", kind="show", **here),
               "nudge": None},
     )
-    return render("practice/play.html", "partials/step.html", round=round_, item=item,
+    return render("practice/play.html", "_step.html", round=round_, item=item,
                   **context)

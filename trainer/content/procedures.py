@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
-from trainer.lesson import Source
-from trainer.text import fold
+from trainer.content.lesson import Source
+from trainer.content.text import fold
 
-CATALOGUE = Path(__file__).with_name("data") / "procedures.yaml"
+CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "procedures.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: read on every start-up
 
 # Words people add around what they want ("thủ tục làm khai sinh online"): they

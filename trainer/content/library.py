@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.lesson import Lesson, LessonError, Problem
-from trainer.parser import _Collector, load_yaml, parse_lesson
+from trainer.content.lesson import Lesson, LessonError, Problem
+from trainer.content.parser import _Collector, load_yaml, parse_lesson
 
 DEFAULT_LOCALE = "vi"
 TOPICS_FILE = "topics.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from trainer.lesson import (
+from trainer.content.lesson import (
     INTERACTIONS,
     Choose,
     Interaction,
@@ -33,7 +33,7 @@ from trainer.lesson import (
     Type,
     freeze,
 )
-from trainer.practice_card import CARDS, FIELDS
+from trainer.content.practice_card import CARDS, FIELDS
 from trainer.screens import SCREENS, targets_for
 
 FRONT_REQUIRED = ("id", "title", "summary", "topic", "minutes", "order", "sources", "checked")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from trainer.charts import Bar, bars
+from trainer.classroom.charts import Bar, bars
 from trainer.models import Attempt, ClassMember, ClassSession, StepEvent, Volunteer
 
 

@@ -19,7 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-from trainer.text import render_inline, render_markdown
+from trainer.content.text import render_inline, render_markdown
 
 INTERACTIONS = ("tap", "type", "choose", "judge", "spot", "read")
 JUDGEMENTS = ("scam", "safe", "unsure")
@@ -190,7 +190,7 @@ class Lesson:
         needs no storage and is the same for everyone: a typed field carries
         its accepted answer forward, the way the real app would show it.
         """
-        from trainer.practice_card import card_value  # local: avoid a cycle
+        from trainer.content.practice_card import card_value  # local: avoid a cycle
 
         state: dict[str, Any] = {k: _thaw(v) for k, v in self.state.items()}
         for i, step in enumerate(self.steps[: index + 1]):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager
 
-from trainer.lesson import Lesson
+from trainer.content.lesson import Lesson
 from trainer.models import (
     Attempt,
     ClassMember,

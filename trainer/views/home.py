@@ -1,21 +1,30 @@
-"""Home page, language choice and the health check."""
+"""The site's front door (``/``): the home page, the language choice, the health check,
+and what makes pages work offline (the service worker and its fallback page)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from trainer import db as database
 from trainer import progress
-from trainer.lesson import Lesson
-from trainer.web import current_learner, get_db, library, render, render_kept
+from trainer.web import current_learner, get_db, library, render, render_kept, safe_next
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def home():
+def index():
     locale = str(get_locale())
     groups = library().by_topic(locale)
     lessons = [lesson for _, group in groups for lesson in group]
@@ -28,9 +37,9 @@ def _lesson_list(groups: list, states: dict[str, progress.LessonProgress],
                  locale: str) -> Markup:
     """Every lesson by topic. Everyone who has not started a lesson yet (each newcomer,
     a whole class arriving at once) sees the same list, so that one is drawn once per
-    language and kept; with progress, each card is still kept (``lesson_card``)."""
+    language and kept; with progress, each card is still kept (``web.lesson_card``)."""
     def draw() -> str:
-        return render_template("partials/lesson_list.html", groups=groups, states=states,
+        return render_template("_lesson_list.html", groups=groups, states=states,
                                locale=locale)
 
     if any(state.started for state in states.values()):
@@ -38,21 +47,10 @@ def _lesson_list(groups: list, states: dict[str, progress.LessonProgress],
     return render_kept(library(), ("lesson list",), draw)
 
 
-@bp.app_template_global()
-def lesson_card(lesson: Lesson, state: progress.LessonProgress) -> Markup:
-    """One lesson on the home page. The same for every learner at the same progress,
-    so each card is drawn once per lesson, language and progress."""
-    return render_kept(lesson, ("card", state), lambda: render_template(
-        "partials/lesson_card.html", lesson=lesson, p=state))
-
-
 @bp.post("/lang")
 def set_language():
     code = request.form.get("lang", "")
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    response = redirect(target, code=303)
+    response = redirect(safe_next(request.form.get("next"), url_for(".index")), code=303)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", code, max_age=400 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -65,3 +63,17 @@ def healthz():
     body = {"status": "ok" if ok else "database unavailable",
             "lessons": len(library().lessons), "lesson_problems": len(library().problems)}
     return jsonify(body), 200 if ok else 503
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from the site root so that it may look after every page."""
+    response = send_from_directory(current_app.config["STATIC_DIR"], "sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"  # a new version reaches learners at once
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows for a page never opened while online."""
+    return render("offline.html", "offline.html")

@@ -1,0 +1,106 @@
+"""Drawing a step: the one place that turns a lesson step and a learner's progress into
+what ``_step.html`` and the simulated screens need.
+
+The player, scam practice rounds, the presenter, the handbook and the authors' preview all
+draw steps through here, so a step looks the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from trainer import progress
+from trainer.answers import Verdict, first_answer
+from trainer.content.lesson import Choose, Interaction, Judge, Lesson, Read, Spot, Tap, Type
+from trainer.content.practice_card import CARDS
+from trainer.screens import SCREENS, ScreenUI
+from trainer.web import current_learner, get_db, render_kept
+
+SHOW_ME_AFTER = 3  # wrong answers before "show me" is offered (one per hint)
+
+
+def screen_ui(lesson: Lesson, interaction: Interaction, *, taps: bool = True,
+              point: bool = False, say_answer: bool = False,
+              found: frozenset[str] = frozenset(), reveal: frozenset[str] = frozenset(),
+              value: str = "") -> ScreenUI:
+    """How to draw a step's screen. ``point`` marks the target (or every red flag), as
+    "show me", the presenter's highlight and the handbook do; ``say_answer`` also shows
+    what to type."""
+    is_spot = isinstance(interaction, Spot)
+    return ScreenUI(
+        taps=taps,
+        highlight=interaction.target if point and isinstance(interaction, Tap) else None,
+        found=found if is_spot else frozenset(),
+        reveal=frozenset(interaction.flags) if point and is_spot else reveal,
+        field=interaction.field if isinstance(interaction, Type) else None,
+        value=value,
+        show_answer=first_answer(interaction, lesson.card) if say_answer else "",
+        spot=is_spot,
+    )
+
+
+def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
+                 verdict: Verdict | None = None, typed: str | None = None,
+                 asked: str | None = None) -> dict:
+    """Everything ``_step.html`` needs; no database, so the authors' preview draws a step
+    exactly as a learner sees it."""
+    step = lesson.steps[index]
+    helped = status.wrong + status.hints
+    hints = step.hints[:min(len(step.hints), helped)]
+    interaction = step.interaction
+    showing = status.shown
+    offer_show = not showing and (status.wrong >= SHOW_ME_AFTER or
+                                  (helped > 0 and len(hints) == len(step.hints)))
+    if isinstance(interaction, Spot) and verdict is None and status.finished:
+        reveal = frozenset(interaction.flags) - status.found
+    else:
+        reveal = verdict.missed if verdict else frozenset()
+    ui = screen_ui(lesson, interaction, point=showing, say_answer=showing,
+                   found=status.found, reveal=reveal, value=typed or "")
+    number = index + 1
+    finished = status.finished or bool(verdict and verdict.finished)
+    following = (url_for("lessons.step", lesson_id=lesson.id, number=number + 1)
+                 if number < len(lesson.steps) else url_for("lessons.done", lesson_id=lesson.id))
+    return dict(
+        lesson=lesson, step=step, number=number, total=len(lesson.steps), ui=ui,
+        card=CARDS[lesson.card], status=status, verdict=verdict, hints=hints,
+        offer_show=offer_show, showing=showing, asked=asked, finished=finished,
+        following=following, sid=uuid.uuid4().hex, kind=interaction.kind,
+        interaction=interaction, is_choose=isinstance(interaction, Choose),
+        is_judge=isinstance(interaction, Judge), is_read=isinstance(interaction, Read),
+        is_spot=isinstance(interaction, Spot),
+        needs_card=isinstance(interaction, Type) and bool(interaction.card),
+    )
+
+
+def draw_screen(lesson: Lesson, index: int, ui: ScreenUI, finished: bool = False) -> Markup:
+    """Step ``index``'s simulated screen, drawn as ``ui`` says. It depends only on the
+    lesson file, the language and ``ui``, never on who is looking, so it is kept; a screen
+    showing what someone typed is drawn fresh."""
+    step = lesson.steps[index]
+    screen = SCREENS[step.screen]
+
+    def draw() -> str:
+        return render_template(screen.template, lesson=lesson, step=step, screen=screen,
+                               s=lesson.state_at(index), ui=ui, card=CARDS[lesson.card],
+                               finished=finished, interaction=step.interaction,
+                               kind=step.interaction.kind)
+
+    if ui.value:
+        return Markup(draw())
+    return render_kept(lesson, ("screen", index, ui, finished), draw)
+
+
+def resume_url(lesson: Lesson) -> str:
+    """Where this learner goes on in ``lesson``: the first unfinished step, or the end
+    page. Joining a class sends a phone straight there (one round trip fewer)."""
+    db = get_db()
+    attempt = progress.current_attempt(db, current_learner(), lesson.id)
+    state = progress.lesson_progress(lesson, progress.finished_steps(db, attempt),
+                                     attempt is not None)
+    if state.finished:
+        return url_for("lessons.done", lesson_id=lesson.id)
+    return url_for("lessons.step", lesson_id=lesson.id, number=state.resume + 1)

@@ -1,0 +1,209 @@
+"""A learner's own pages: settings, "my data", the printable handbook, the practice card
+to type from, their own learner card and certificates.
+
+``/practice-card/`` is the fake identity printed for classes; ``/my-card`` is the
+learner's own card whose QR brings their progress to another device (``/c/<token>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from trainer import privacy, progress
+from trainer.a11y import TEXT_SIZES, Prefs
+from trainer.answers import first_answer
+from trainer.classroom import kiosk, qr
+from trainer.content.lesson import Lesson
+from trainer.content.practice_card import CARDS
+from trainer.screens.render import draw_screen, screen_ui
+from trainer.web import (
+    SETTINGS_KEY,
+    card_url,
+    current_learner,
+    current_prefs,
+    get_db,
+    kiosk_mode,
+    library,
+    render,
+    safe_next,
+    topic_lessons,
+)
+
+log = logging.getLogger(__name__)
+bp = Blueprint("learner", __name__)
+
+CARD_SIZES = {"a6": 1, "a4": 4}  # paper size -> practice cards on one sheet
+
+
+# --- settings: text size, contrast, motion, read-aloud ----------------------------------------
+
+@bp.get("/settings")
+def settings():
+    return render("settings/settings.html", "settings/settings.html", prefs=current_prefs(),
+                  sizes=TEXT_SIZES, next=safe_next(request.args.get("next"),
+                                                   url_for("home.index")))
+
+
+@bp.post("/settings")
+def save_settings():
+    """Kept on the learner's row once they exist (each kiosk learner keeps their own), in
+    the signed cookie before that."""
+    prefs = Prefs.from_form(request.form)
+    if prefs is None:
+        abort(400)
+    learner = current_learner() if session.get("learner") else None
+    if learner is not None:
+        learner.settings = prefs.encode()
+        get_db().commit()
+        session.pop(SETTINGS_KEY, None)
+    else:
+        session[SETTINGS_KEY] = prefs.encode()
+        session.permanent = True
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")), code=303)
+
+
+# --- my data (Decree 13/2023) ----------------------------------------------------------------
+
+@bp.get("/my-data/")
+def my_data():
+    """What we keep about this browser's learner, with the delete button."""
+    learner = current_learner()
+    started = len({a.lesson_id for a in learner.attempts}) if learner else 0
+    return render("privacy/my_data.html", "privacy/my_data.html", learner=learner,
+                  started=started)
+
+
+@bp.post("/my-data/delete")
+def delete_my_data():
+    """Delete the learner row and everything hanging off it, then forget the cookie."""
+    learner = current_learner()
+    if learner is not None:
+        db = get_db()
+        privacy.delete_learner(db, learner)
+        db.commit()
+    session.clear()
+    return render("privacy/deleted.html", "privacy/deleted.html")
+
+
+# --- the handbook ------------------------------------------------------------------------------
+
+@bp.get("/handbook")
+def handbook():
+    locale = str(get_locale())
+    return render("handbook/index.html", "handbook/index.html",
+                  groups=library().by_topic(locale), locale=locale)
+
+
+@bp.get("/handbook/<topic_id>")
+def handbook_topic(topic_id: str):
+    """One section per lesson of a topic (a new A4 page each): every step's heading,
+    instruction and a picture of its screen with the answer pointed at."""
+    topic, lessons = topic_lessons(topic_id)
+    if topic is None:
+        abort(404)
+    chapters = [(lesson, [(i + 1, step, _picture(lesson, i))
+                          for i, step in enumerate(lesson.steps)]) for lesson in lessons]
+    return render("handbook/topic.html", "handbook/topic.html", topic=topic,
+                  chapters=chapters, locale=str(get_locale()))
+
+
+def _picture(lesson: Lesson, index: int) -> Markup:
+    """The step's screen as a picture, the answer marked; never breaks the whole page."""
+    interaction = lesson.steps[index].interaction
+    ui = screen_ui(lesson, interaction, taps=False, point=True,
+                   value=first_answer(interaction, lesson.card))
+    try:
+        return draw_screen(lesson, index, ui)
+    except Exception:  # one odd screen must not cost the volunteer the whole handbook
+        log.exception("handbook: screen %s of %s failed", lesson.steps[index].screen,
+                      lesson.id)
+        return Markup("")
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+@bp.get("/practice-card/")
+@bp.get("/practice-card/<key>")
+def practice_card(key: str = "default"):
+    """The printable practice card ("Thẻ tập luyện"): a fake identity learners type from,
+    on one A6 card or four to an A4 sheet for cutting. No data, no login."""
+    card = CARDS.get(key)
+    size = request.args.get("size", "a4")
+    if card is None or size not in CARD_SIZES:
+        abort(404)
+    return render("card/print.html", "card/print.html", card=card, size=size,
+                  copies=CARD_SIZES[size], sizes=CARD_SIZES)
+
+
+@bp.get("/card/")
+@bp.get("/card/<key>")
+def old_practice_card(key: str = "default"):
+    """The practice card's old address (printed handouts may still point here)."""
+    return redirect(url_for(".practice_card", key=key, **request.args), code=301)
+
+
+@bp.get("/my-card")
+def my_card():
+    """The learner's own printable card (name + QR that resumes their progress)."""
+    learner = current_learner()
+    if learner is None:
+        return render_template("kiosk/no_card.html"), 404
+    return render_template("kiosk/cards.html", cards=[(learner.display_name or "",
+                                                       qr.svg_inline(card_url(learner)))])
+
+
+@bp.get("/card")
+def old_my_card():
+    """The learner card's old address."""
+    return redirect(url_for(".my_card"), code=301)
+
+
+@bp.get("/c/<token>")
+def resume_card(token: str):
+    """Scanning a learner card: continue that learner's progress on this device."""
+    learner = kiosk.learner_from_card(get_db(), current_app.config["SECRET_KEY"], token)
+    if learner is None:
+        abort(404)
+    kiosk_on = session.get("kiosk_started")
+    session.clear()
+    if kiosk_on or kiosk_mode():
+        session["kiosk_started"] = True
+    session["learner"] = learner.public_id
+    session.permanent = True
+    return redirect(url_for("home.index"), code=303)
+
+
+# --- certificates -------------------------------------------------------------------------
+
+@bp.get("/certificate/<topic_id>")
+def certificate(topic_id: str):
+    """A printable certificate once every lesson of the topic is finished."""
+    locale = str(get_locale())
+    topic, lessons = topic_lessons(topic_id)
+    learner = current_learner()
+    if topic is None:
+        abort(404)
+    states = progress.progress_for(get_db(), learner, lessons)
+    if learner is None or not all(states[x.id].finished for x in lessons):
+        done = sum(states[x.id].finished for x in lessons)
+        return render_template("kiosk/certificate_wait.html", topic=topic, locale=locale,
+                               done=done, total=len(lessons)), 404
+    finished = [a.finished_at for a in learner.attempts
+                if a.finished_at and a.lesson_id in {x.id for x in lessons}]
+    day = max(finished).date() if finished else dt.date.today()
+    return render_template("kiosk/certificate.html", topic=topic, lessons=lessons,
+                           name=learner.display_name or "", day=day, locale=locale)
