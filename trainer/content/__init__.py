@@ -1,0 +1,1 @@
+"""Lessons as data: the lesson format, its parser and library, and the tools authors use."""
