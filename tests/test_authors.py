@@ -14,10 +14,13 @@ from babel.messages.pofile import write_po
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, lesson_text
-from trainer import authoring
 from trainer.classroom import auth
 from trainer.cli import check_command, new_command
-from trainer.screens import SCREENS
+from trainer.content.authoring.catalogue import catalogue, example_lesson
+from trainer.content.authoring.scaffold import scaffold
+from trainer.content.authoring.translations import source_hash, translation_status
+from trainer.content.library import load_library
+from trainer.screens import SCREENS, Screen
 
 PASSWORD = "correct horse battery"
 
@@ -58,13 +61,13 @@ def section(html: str, attribute: str, value: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_every_screen_has_an_example_that_parses(name):
-    lesson = authoring.example_lesson(SCREENS[name])  # raises, listing problems, if not
+    lesson = example_lesson(SCREENS[name])  # raises, listing problems, if not
     assert lesson.steps[0].screen == name
 
 
 def test_a_screen_without_example_is_reported():
-    screen = authoring.Screen("test.bare", "Bare")
-    [entry] = authoring.catalogue([screen])
+    screen = Screen("test.bare", "Bare")
+    [entry] = catalogue([screen])
     assert entry.lesson is None and "no example" in entry.problems[0].message
 
 
@@ -75,7 +78,7 @@ def test_catalogue_draws_every_screen_with_the_names_lessons_use(author):
         assert 'class="problem"' not in part, f"{name} does not render"
         assert f'data-screen="{name}"' in part  # drawn in its phone or browser frame
         assert "```step</code>\n" + screen.example.split("\n")[0] in part
-        step = authoring.example_lesson(screen).steps[0]
+        step = example_lesson(screen).steps[0]
         if step.interaction.kind == "tap":
             assert f'<span class="name-tag name-target">{step.interaction.target}</span>' in part
         if step.interaction.kind == "type":
@@ -202,13 +205,13 @@ def test_new_lesson_passes_check_as_written(lessons_dir):
     check = CliRunner().invoke(check_command, [str(root)])
     assert check.exit_code == 0, check.output
     assert "2 lesson files OK, 0 problem(s)" in check.output
-    status = authoring.translation_status(authoring.load_library(root), ROOT / "translations")
+    status = translation_status(load_library(root), ROOT / "translations")
     assert not [row for s in status for row in s.lessons]  # the twin is up to date
 
 
 def test_new_lesson_comments_never_reach_learners(make_app, lessons_dir):
     root = lessons_dir.root
-    authoring.scaffold(root, "phone", "bai-moi")
+    scaffold(root, "phone", "bai-moi")
     client = make_app(LESSONS_DIR=str(root)).test_client()
     pages = [client.get(f"/lessons/bai-moi/{n}").get_data(as_text=True) for n in range(1, 7)]
     comments = [line.split("#", 1)[1].strip() for line in
@@ -219,7 +222,7 @@ def test_new_lesson_comments_never_reach_learners(make_app, lessons_dir):
         assert "Bài học mới" in html
         assert not [c for c in comments if c in html]
     for locale in ("vi", "en"):
-        lesson = authoring.load_library(root).lessons[("bai-moi", locale)]
+        lesson = load_library(root).lessons[("bai-moi", locale)]
         shown = [lesson.intro] + [x for s in lesson.steps for x in (s.body, *s.hints)]
         assert lesson.intro and not [c for c in comments if any(c in text for text in shown)]
 
@@ -249,13 +252,13 @@ def bilingual(lessons_dir):
                                     ("c", "bai-c", old_c)):
         text = lesson_text(lesson_id).replace(
             "checked: 2026-11-20", f"checked: 2026-11-20\ntranslated_from: "
-                                   f"{authoring.source_hash(source)}")
+                                   f"{source_hash(source)}")
         lessons_dir(f"en/{name}.md", text)
     return lessons_dir.root
 
 
 def test_translation_status_lists_missing_and_outdated_lessons(bilingual):
-    [english] = authoring.translation_status(authoring.load_library(bilingual),
+    [english] = translation_status(load_library(bilingual),
                                              ROOT / "translations")
     assert english.code == "en"
     assert {(row.lesson_id, row.state) for row in english.lessons} == {
@@ -300,7 +303,7 @@ def test_untranslated_ui_strings_are_listed(lessons_dir, tmp_path):
     folder.mkdir()
     _catalogue(folder, None, {"Xin chào": "", "Tạm biệt": ""})
     _catalogue(folder, "fr", {"Xin chào": "Bonjour", "Tạm biệt": ""})
-    [french] = authoring.translation_status(authoring.load_library(lessons_dir.root), folder)
+    [french] = translation_status(load_library(lessons_dir.root), folder)
     assert french.untranslated == ["Tạm biệt"] and french.ui_total == 2
 
 

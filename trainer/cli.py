@@ -56,15 +56,15 @@ def check_command(directory: Path | None, as_json: bool, translations: bool = Fa
         click.echo(f"{len(library.lessons)} lesson files OK, "
                    f"{len(library.problems)} problem(s) in {root}.")
         if translations:
-            from trainer.authoring import status_lines
+            from trainer.content.authoring.translations import status_lines
 
             click.echo("\n".join(status_lines(_translation_status(library))))
     sys.exit(1 if library.problems else 0)
 
 
 def _translation_status(library) -> list:
-    from trainer.authoring import translation_status
     from trainer.config import ROOT
+    from trainer.content.authoring.translations import translation_status
 
     return translation_status(library, ROOT / "translations")
 
@@ -217,8 +217,8 @@ def create_admin_command(username: str, password: str) -> None:
               help="The lessons folder (default: lessons/ of this checkout).")
 def new_command(topic: str, slug: str, directory: Path | None) -> None:
     """Start a lesson: write lessons/vi/SLUG.md and its English twin, ready to edit."""
-    from trainer.authoring import ScaffoldError, scaffold
     from trainer.config import ROOT
+    from trainer.content.authoring.scaffold import ScaffoldError, scaffold
 
     try:
         paths = scaffold(directory or ROOT / "lessons", topic, slug)

@@ -43,8 +43,8 @@ from trainer import db as database
 from trainer import progress
 from trainer.a11y import Prefs
 from trainer.answers import BadSubmission, Submission
-from trainer.authoring import signature
 from trainer.classroom import classes, kiosk
+from trainer.content.authoring.preview import signature
 from trainer.content.languages import language_name, languages
 from trainer.content.lesson import Lesson
 from trainer.content.library import Library, load_library

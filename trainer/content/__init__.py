@@ -1,3 +1,1 @@
-"""Lessons as data: the domain (``Lesson``, ``Step``), the Markdown parser, the library of
-lesson files, safe text rendering, the practice card, procedures and scam rules. Nothing
-here knows about Flask."""
+"""Lessons as data: the lesson format, its parser and library, and the tools authors use."""

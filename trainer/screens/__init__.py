@@ -4,8 +4,29 @@ A screen is a Jinja partial (``templates/screens/<group>/<name>.html``) plus a
 declaration of the targets a learner can tap and the fields they can type in.
 Lessons name screens (``vneid.login``); the validator checks every target and
 field a lesson uses against these declarations, and the authors' catalogue is
-generated from them. Every module in this package is imported on start-up, so
-a new group of screens is one new module and its templates.
+generated from them.
+
+Declarations are data, beside their templates: ``templates/screens/<group>/screens.yaml``
+is a list of screens, each written like this::
+
+    - name: vneid.login              # <group>.<template>: templates/screens/vneid/login.html
+      title: "VNeID: đăng nhập"      # required: the catalogue's heading
+      frame: phone                   # phone (the default) or browser
+      targets: [back, home, login]   # what a step may ``tap:``
+      fields: [id_number, password]  # what a step may ``type:`` into
+      description: >-
+        What the screen shows and the state keys it reads (Markdown, for authors).
+      example: |
+        id: log-in
+        screen: vneid.login
+        tap: login
+
+A declaration with an unknown key, no title or a name already taken stops the
+start-up with its ``file:line``. What data cannot say lives in this package's
+modules, one per group that needs it: template filters that compute something
+and targets computed from other data (``extend``). They are imported after the
+declarations are loaded, so a new group of screens is templates plus a
+``screens.yaml``, and a module only if it needs one.
 """
 
 from __future__ import annotations
@@ -14,10 +35,18 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import yaml
 from markupsafe import Markup, escape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "screens"
+DECLARATIONS = "screens.yaml"  # in each group's folder of templates
+KEYS = ("name", "title", "frame", "targets", "fields", "description", "example")
+FRAMES = ("phone", "browser")
+NAME_RE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +82,10 @@ class ScreenUI:
     spot: bool = False  # a "spot the red flags" step: marked parts are buttons
 
 
+class ScreenError(ValueError):
+    """A malformed screen declaration, told as ``file:line: what is wrong``."""
+
+
 def register(name: str, title: str, *, targets: Iterable[str] = (), fields: Iterable[str] = (),
              example: str = "", frame: str = "phone", description: str = "") -> Screen:
     if name in SCREENS:
@@ -61,6 +94,97 @@ def register(name: str, title: str, *, targets: Iterable[str] = (), fields: Iter
                     frame, description)
     SCREENS[name] = screen
     return screen
+
+
+def extend(name: str, *, targets: Iterable[str] = (), fields: Iterable[str] = ()) -> Screen:
+    """Add targets and fields computed from other data (procedure ids, form fields) to a
+    declared screen."""
+    screen = SCREENS[name]
+    SCREENS[name] = replace(screen, targets=screen.targets | frozenset(targets),
+                            fields=screen.fields | frozenset(fields))
+    return SCREENS[name]
+
+
+def screen_data(path: str) -> Any:
+    """A YAML file beside the screen templates, e.g. ``portal/site.yaml``."""
+    return yaml.safe_load((TEMPLATES / path).read_text(encoding="utf-8"))
+
+
+def read_declarations(path: Path) -> list[tuple[str, Screen]]:
+    """The screens one ``screens.yaml`` declares, each with its ``file:line``."""
+    shown = _shown(path)
+    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+    try:  # what yaml.safe_load does, keeping the nodes for their line numbers
+        root = loader.get_single_node()
+        items = loader.construct_document(root) if root is not None else []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ScreenError(f"{shown}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"
+                          ) from None
+    finally:
+        loader.dispose()
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ScreenError(f"{shown}:1: expected a list of screens, each starting "
+                          f"'- name: {path.parent.name}.<template>'")
+    return [(f"{shown}:{node.start_mark.line + 1}", _declared(item, path, node))
+            for node, item in zip(root.value, items, strict=True)]
+
+
+def _declared(item: dict, path: Path, node: yaml.MappingNode) -> Screen:
+    shown, group = _shown(path), path.parent.name
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+
+    def fail(message: str, key: str | None = None) -> ScreenError:
+        return ScreenError(f"{shown}:{lines.get(key, node.start_mark.line + 1)}: {message}")
+
+    keys = [key.value for key, _ in node.value]
+    twice = next((key for key in keys if keys.count(key) > 1), None)
+    if twice is not None:
+        raise fail(f"'{twice}' is given twice", twice)  # at its second line
+    unknown = [key for key in item if key not in KEYS]
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}'; a screen has {', '.join(KEYS)}", unknown[0])
+    name = item.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name) or not name.startswith(group + "."):
+        raise fail(f"each screen here needs a name '{group}.<template>' (lower-case, digits, _)",
+                   "name")
+    template = f"{name.partition('.')[2]}.html"
+    if not (path.parent / template).is_file():
+        raise fail(f"screen {name} has no template {group}/{template}", "name")
+    if not isinstance(item.get("title"), str) or not item["title"].strip():
+        raise fail(f"screen {name} has no title")
+    for key in ("targets", "fields"):
+        names = item.get(key) or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise fail(f"{key} of {name} must be a list of names, like [back, home]", key)
+    if item.get("frame", "phone") not in FRAMES:
+        raise fail(f"frame of {name} must be one of: {', '.join(FRAMES)}", "frame")
+    for key in ("description", "example"):
+        if not isinstance(item.get(key, ""), str):
+            raise fail(f"{key} of {name} must be text", key)
+    return Screen(name, item["title"], frozenset(item.get("targets") or ()),
+                  frozenset(item.get("fields") or ()), item.get("example", "").strip("\n"),
+                  item.get("frame", "phone"), item.get("description", ""))
+
+
+def _shown(path: Path) -> str:
+    """``trainer/templates/screens/<group>/screens.yaml`` wherever the package is."""
+    path = Path(path)
+    return "/".join(path.parts[-5:]) if path.is_relative_to(TEMPLATES) else str(path)
+
+
+def load_declarations(folder: Path = TEMPLATES) -> None:
+    """Register every screen declared in the ``screens.yaml`` files below ``folder``."""
+    declared_at: dict[str, str] = {}
+    for path in sorted(Path(folder).glob(f"*/{DECLARATIONS}")):
+        for where, screen in read_declarations(path):
+            if screen.name in SCREENS:
+                first = declared_at.get(screen.name, "a register() call")
+                raise ScreenError(f"{where}: screen {screen.name} is declared twice "
+                                  f"(first: {first})")
+            declared_at[screen.name] = where
+            SCREENS[screen.name] = screen
 
 
 SPAN = re.compile(r"\[\[([a-z0-9_\-]+):\s*(.*?)\]\]", re.S)
@@ -133,8 +257,9 @@ def plain_spans(text: str) -> str:
 
 
 def load_all() -> None:
-    """Import every group of screens. ``render`` draws screens for the web pages and is
-    imported by them, not here (it needs Flask and the request glue)."""
+    """Read every group's declarations, then import its module. ``render`` draws screens
+    for the web pages and is imported by them, not here (it needs Flask)."""
+    load_declarations()
     for info in pkgutil.iter_modules(__path__):
         if info.name != "render":
             importlib.import_module(f"{__name__}.{info.name}")

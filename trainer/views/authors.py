@@ -18,9 +18,13 @@ from flask import Blueprint, abort, current_app, render_template, request
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from trainer import authoring
 from trainer.classroom.auth import volunteer_required
+from trainer.content.authoring.catalogue import CatalogueEntry, catalogue
+from trainer.content.authoring.preview import lesson_files, resolve_lesson_path, signature
+from trainer.content.authoring.preview import preview as preview_file
+from trainer.content.authoring.translations import translation_status
 from trainer.content.languages import languages
+from trainer.content.library import display_path
 from trainer.content.text import render_inline
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
@@ -43,7 +47,7 @@ def index():
 @volunteer_required
 def screens():
     entries = [(entry, _screen_html(entry), Markup(render_inline(entry.screen.description)))
-               for entry in authoring.catalogue()]
+               for entry in catalogue()]
     return render_template("authors/screens.html", entries=entries)
 
 
@@ -54,10 +58,10 @@ def preview():
     wanted = request.args.get("path", "")
     if not wanted:
         problems = Counter(p.path for p in fresh_library().problems)
-        files = [(f"{root.name}/{p.relative_to(root)}", problems[authoring.display_path(p)])
-                 for p in authoring.lesson_files(root)]
+        files = [(f"{root.name}/{p.relative_to(root)}", problems[display_path(p)])
+                 for p in lesson_files(root)]
         return render_template("authors/picker.html", files=files)
-    path = authoring.resolve_lesson_path(root, wanted[:300])
+    path = resolve_lesson_path(root, wanted[:300])
     if path is None:
         abort(404)
     return render("authors/preview.html", "authors/_preview.html", **_preview_context(root, path))
@@ -68,10 +72,10 @@ def preview():
 def poll():
     """Asked every 2 s by an open preview: 204 (nothing to do) until a file changes."""
     root = Path(current_app.config["LESSONS_DIR"])
-    path = authoring.resolve_lesson_path(root, request.args.get("path", "")[:300])
+    path = resolve_lesson_path(root, request.args.get("path", "")[:300])
     if path is None:
         abort(404)
-    if request.args.get("since") == authoring.signature(root):
+    if request.args.get("since") == signature(root):
         return "", 204
     return render_template("authors/_preview.html", **_preview_context(root, path))
 
@@ -80,14 +84,14 @@ def poll():
 @volunteer_required
 def translations():
     config = current_app.config
-    statuses = authoring.translation_status(
+    statuses = translation_status(
         fresh_library(), Path(config["TRANSLATIONS_DIR"]),
         languages(config["TRANSLATIONS_DIR"], config["DEFAULT_LOCALE"]))
     return render_template("authors/translations.html", statuses=statuses)
 
 
 def _preview_context(root: Path, path: Path) -> dict:
-    found = authoring.preview(fresh_library(), path)
+    found = preview_file(fresh_library(), path)
     head, sections = found.sections()
     views = {}
     if found.lesson is not None:
@@ -96,10 +100,10 @@ def _preview_context(root: Path, path: Path) -> dict:
                      **step_context(found.lesson, i, NO_PROGRESS)))
                  for i in range(len(found.lesson.steps))}
     return dict(preview=found, head_problems=head, sections=sections, views=views,
-                since=authoring.signature(root), dev=dev_mode())
+                since=signature(root), dev=dev_mode())
 
 
-def _screen_html(entry: authoring.CatalogueEntry) -> Markup:
+def _screen_html(entry: CatalogueEntry) -> Markup:
     """The example drawn like a picture, each target and field tagged with its name."""
     if entry.lesson is None:
         return Markup("")
