@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -92,6 +93,8 @@ def test_every_scenario_is_sourced_judged_spotted_and_ends_in_a_safe_action(less
         lesson = scenario(lesson_id, locale)
         assert lesson.sources and all(s.title and s.url.startswith("https://")
                                       for s in lesson.sources)
+        for s in lesson.sources:  # the page that shows the fact, not the outlet's home page
+            assert urlsplit(s.url).path.strip("/"), f"{lesson_id}: {s.url} is a bare site root"
         assert_checked_is_plausible(lesson)
         kinds = [type(s.interaction) for s in lesson.steps]
         assert 3 <= len(kinds) <= 5
