@@ -4,7 +4,10 @@ explained. These guard the content volunteers edit, not the player code."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,7 +19,8 @@ from trainer.screens import SPAN
 THEMES = ("scams-authorities", "scams-bank", "scams-family", "scams-shopping", "scams-web")
 # The only real contacts a scenario may show; everything else must look fake.
 REAL_DOMAINS = ("vneid.gov.vn", "dichvucong.gov.vn", "csgt.bocongan.gov.vn", "tinnhiemmang.vn")
-REAL_NUMBERS = ("113", "1414", "5656", "156", "18001096", "18001091", "19000368")
+REAL_NUMBERS = ("113", "1414", "5656", "156", "18001096", "18001091", "19000368",
+                "19009068")  # BHXH's single hotline (Soha, 03/02/2026)
 
 LIBRARY = load_library(ROOT / "lessons")
 SCENARIOS = sorted(lid for lid in LIBRARY.ids() if lid.startswith("scam-"))
@@ -35,6 +39,37 @@ def judge_of(lesson: Lesson) -> Judge:
 def test_the_scenarios_load_without_problems():
     mine = [p for p in LIBRARY.problems if "scam" in str(p)]
     assert not mine, "\n".join(map(str, mine))
+
+
+SOURCE_DATE = re.compile(r"(?<![\d/])(?:(\d{1,2})/)?(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def newest_source_date(lesson: Lesson) -> dt.date | None:
+    """The newest publication date named in the sources' titles ("15/12/2025" or
+    "12/2025", read as the first of that month), or None when none names one."""
+    dates = []
+    for source in lesson.sources:
+        for day, month, year in SOURCE_DATE.findall(source.title):
+            dates.append(dt.date(int(year), int(month), int(day or 1)))
+    return max(dates, default=None)
+
+
+def assert_checked_is_plausible(lesson: Lesson) -> None:
+    """`checked` is a real date, not in the future, and not before the newest
+    source it claims to have been compared with."""
+    assert isinstance(lesson.checked, dt.date), f"{lesson.id}: checked is not a date"
+    assert lesson.checked <= dt.date.today(), f"{lesson.id}: checked is in the future"
+    newest = newest_source_date(lesson)
+    assert newest is None or lesson.checked >= newest, (
+        f"{lesson.id}: checked {lesson.checked} is older than its newest source ({newest})")
+
+
+def test_checked_rejects_dates_before_the_newest_source():
+    lesson = scenario("scam-bien-dong-so-du")
+    assert newest_source_date(lesson) is not None, "the sources name their dates"
+    for bad in (dt.date(2020, 1, 1), dt.date.today() + dt.timedelta(days=1)):
+        with pytest.raises(AssertionError):
+            assert_checked_is_plausible(dataclasses.replace(lesson, checked=bad))
 
 
 def test_at_least_thirty_scenarios_each_with_an_english_twin_with_the_same_steps():
@@ -58,7 +93,9 @@ def test_every_scenario_is_sourced_judged_spotted_and_ends_in_a_safe_action(less
         lesson = scenario(lesson_id, locale)
         assert lesson.sources and all(s.title and s.url.startswith("https://")
                                       for s in lesson.sources)
-        assert str(lesson.checked) == "2026-11-24"
+        for s in lesson.sources:  # the page that shows the fact, not the outlet's home page
+            assert urlsplit(s.url).path.strip("/"), f"{lesson_id}: {s.url} is a bare site root"
+        assert_checked_is_plausible(lesson)
         kinds = [type(s.interaction) for s in lesson.steps]
         assert 3 <= len(kinds) <= 5
         if judge_of(lesson).answer == "scam" or Spot in kinds:  # real ones may skip spot
@@ -160,3 +197,45 @@ def test_every_scenario_can_be_played_to_the_end(client):
             assert 'class="feedback good"' in html, f"{lesson_id}/{number}"
         response = client.get(f"/lessons/{lesson_id}")
         assert response.headers["Location"].endswith(f"/lessons/{lesson_id}/done"), lesson_id
+
+
+def correct_options(lesson: Lesson) -> list[str]:
+    choose = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Choose))
+    return [o.text for o in choose.options if o.correct]
+
+
+def test_a_bank_text_in_the_banks_own_thread_is_checked_in_the_bank_app():
+    """Fake cell towers (BTS giả) put texts into the bank's real thread, so the
+    thread and the sender's name are never taught as proof; the right action is
+    to open the bank app and look at the balance (issue #19, D4)."""
+    for locale, app, thread in (("vi", "ứng dụng ngân hàng", "luồng"), ("en", "bank app", "thread")):
+        lesson = scenario("scam-bien-dong-so-du", locale)
+        right = correct_options(lesson)
+        assert len(right) == 1 and app in right[0].lower() and ("số dư" in right[0] or "balance" in right[0])
+        spot = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Spot))
+        assert thread in spot.flags["brand"] and ("không chứng minh" in spot.flags["brand"]
+                                                  or "do not prove" in spot.flags["brand"])
+
+
+def test_after_a_scam_the_bank_is_called_first_and_any_police_office_takes_the_report():
+    """No 'only way', no 'only the commune police': call the bank to freeze the
+    money, then report at a police office or in VNeID (issue #19, D3)."""
+    for locale in ("vi", "en"):
+        text = learner_text(scenario("scam-lay-lai-tien", locale)).lower()
+        assert "duy nhất" not in text and "only way" not in text
+        assert "chỉ công an xã" not in text and "only the commune" not in text
+        right = correct_options(scenario("scam-lay-lai-tien", locale))[0].lower()
+        assert ("ngân hàng" in right or "bank" in right) and "vneid" in \
+            learner_text(scenario("scam-lay-lai-tien", locale)).lower()
+
+
+@pytest.mark.parametrize("lesson_id", SCENARIOS)
+def test_a_real_message_is_never_judged_safe_because_of_its_sender_name(lesson_id):
+    """A brand name as sender proves nothing (fake BTS, spoofed names): no
+    'safe' judgement may give the sender's name as its reason (issue #19, D5/D20)."""
+    for locale in ("vi", "en"):
+        judge = judge_of(scenario(lesson_id, locale))
+        if judge.answer != "safe":
+            continue
+        why = re.sub(r"<[^>]+>", "", judge.why).lower()
+        assert not re.search(r"mang \*?\*?tên (nhà mạng|ngân hàng)|carries \*?\*?the (carrier|bank)", why)

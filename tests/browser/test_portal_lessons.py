@@ -119,15 +119,17 @@ def test_learner_completes_portal_lesson(server, new_page, lesson_id, viewport):
 
 @pytest.mark.browser
 def test_a_wrong_file_is_explained_and_nothing_is_lost(server, new_page):
-    """Choosing the video instead of the ID card photo: gentle words, then the right one."""
+    """Choosing the video instead of the birth certificate photo: gentle words,
+    then the right one. (The criminal-record lesson no longer uploads an ID card
+    photo: from 2026 the population database replaces it.)"""
     page = new_page(PHONE)
-    lesson = LIBRARY.get("portal-criminal-record", "vi")
+    lesson = LIBRARY.get("portal-birth", "vi")
     number = lesson.step_index("choose-photo") + 1
-    page.goto(f"{server.url}/lessons/portal-criminal-record/{number}")
+    page.goto(f"{server.url}/lessons/portal-birth/{number}")
     wait_for_step(page, number)
     tap(page, "photo-video")
     expect(page.locator("#step .feedback.try")).to_contain_text("video")
-    tap(page, "photo-can-cuoc")
+    tap(page, "photo-giay-chung-sinh")
     expect(page.locator("#step .feedback.good")).to_be_visible()
 
 
