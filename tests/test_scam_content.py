@@ -208,10 +208,12 @@ def test_a_bank_text_in_the_banks_own_thread_is_checked_in_the_bank_app():
     """Fake cell towers (BTS giả) put texts into the bank's real thread, so the
     thread and the sender's name are never taught as proof; the right action is
     to open the bank app and look at the balance (issue #19, D4)."""
-    for locale, app, thread in (("vi", "ứng dụng ngân hàng", "luồng"), ("en", "bank app", "thread")):
+    for locale, app, thread in (("vi", "ứng dụng ngân hàng", "luồng"),
+                                ("en", "bank app", "thread")):
         lesson = scenario("scam-bien-dong-so-du", locale)
         right = correct_options(lesson)
-        assert len(right) == 1 and app in right[0].lower() and ("số dư" in right[0] or "balance" in right[0])
+        assert len(right) == 1 and app in right[0].lower()
+        assert "số dư" in right[0] or "balance" in right[0]
         spot = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Spot))
         assert thread in spot.flags["brand"] and ("không chứng minh" in spot.flags["brand"]
                                                   or "do not prove" in spot.flags["brand"])
@@ -238,4 +240,5 @@ def test_a_real_message_is_never_judged_safe_because_of_its_sender_name(lesson_i
         if judge.answer != "safe":
             continue
         why = re.sub(r"<[^>]+>", "", judge.why).lower()
-        assert not re.search(r"mang \*?\*?tên (nhà mạng|ngân hàng)|carries \*?\*?the (carrier|bank)", why)
+        assert not re.search(
+            r"mang \*?\*?tên (nhà mạng|ngân hàng)|carries \*?\*?the (carrier|bank)", why)

@@ -16,11 +16,10 @@ log = logging.getLogger(__name__)
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(config.defaults(app.instance_path))
-    app.config.from_prefixed_env("TRAINER")
+    app.config.from_mapping(config.load(app.instance_path))  # raises ConfigError
     if test_config:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
     library = load_library(app.config["LESSONS_DIR"])

@@ -190,6 +190,28 @@ def db_current() -> None:
                f"{database.head_revision()}")
 
 
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help='What changes, e.g. "class notes".')
+@click.option("--autogenerate", is_flag=True,
+              help="Write the operations that bring the database to trainer/models.py "
+                   "(the database must be upgraded first). Review them before use.")
+@with_appcontext
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration into trainer/migrations/versions/, numbered after the newest."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    cfg = database.alembic_config(current_app.extensions["engine"])
+    try:
+        head = ScriptDirectory.from_config(cfg).get_current_head() or "0000"
+        number = f"{int(head) + 1:04d}" if head.isdigit() else None
+        script = command.revision(cfg, message, autogenerate=autogenerate, rev_id=number)
+    except CommandError as exc:  # several heads, or a database behind the newest revision
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Review {script.path}, then run `trainer db upgrade`.")
+
+
 @click.command("create-admin")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,

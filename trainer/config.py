@@ -1,52 +1,151 @@
-"""All configuration in one place. Every value can be set from the environment
-(``TRAINER_<NAME>``, or ``DATABASE_URL`` / ``SECRET_KEY``) or passed to
-``create_app(test_config)``."""
+"""All configuration in one place, read once at start-up.
+
+Each setting is declared once in ``SETTINGS``: its key in ``app.config``, its type,
+its default and why it exists. It is read from the environment variable
+``TRAINER_<KEY>`` (``DATABASE_URL`` and ``SECRET_KEY`` keep their usual names) and
+parsed to its type; a value that cannot be parsed stops the start with a
+``ConfigError`` naming the variable, rather than meaning something else (``"no"``
+is a true string). ``create_app(test_config)`` can still override any key.
+``FIXED`` holds the values that are not settings: how the app works.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
+
+import click
+from flask.cli import NoAppException
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: lessons/, static/, translations/
 
+HTMX_VERSION = "2.0.11"
 
-def defaults(instance_path: str) -> dict:
+TRUE = ("1", "yes", "true", "on")
+FALSE = ("0", "no", "false", "off")
+
+
+class ConfigError(NoAppException):
+    """An environment variable holds a value that cannot be read. Flask's "could not
+    load the app" error, so that every ``trainer`` command (and ``trainer --help``)
+    prints it as one line, not a traceback or a usage message."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type  # str, bool, int or float
+    default: Any  # or a function of the instance folder
+    why: str
+    variable: str = ""  # TRAINER_<key> when empty
+
+    @property
+    def env(self) -> str:
+        return self.variable or f"TRAINER_{self.key}"
+
+
+SETTINGS = (
+    Setting("DATABASE_URL", str, lambda instance: f"sqlite:///{instance / 'tapso.db'}",
+            "sqlite:///… for one laptop, postgresql://… for a server", "DATABASE_URL"),
+    Setting("SECRET_KEY", str, "", "signs the cookies; unset: generated once into "
+            "instance/secret_key, which every process of one site must share", "SECRET_KEY"),
+    Setting("LESSONS_DIR", str, str(ROOT / "lessons"), "another folder of lessons"),
+    Setting("USE_CDN", bool, True, "htmx from a CDN (with SRI); off on a laptop without "
+            "internet, where the vendored copy is served"),
+    Setting("HTMX_CDN_URL", str,
+            f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js",
+            "another CDN, if the default is blocked"),
+    Setting("SESSION_COOKIE_SECURE", bool, False, "force the Secure cookie flag (it is set "
+            "anyway on a request that came over HTTPS)", "TRAINER_SECURE_COOKIES"),
+    Setting("PROXY_FIX", int, 0, "proxies in front (1 behind nginx) whose X-Forwarded-* "
+            "headers are trusted; 0 when nothing is in front, as they could be forged"),
+    Setting("PUBLIC_URL", str, "", "the address in class and card QR codes, when the "
+            "server is reached at another address than the volunteer's"),
+    Setting("NUDGE_SECONDS", int, 60, "a quiet learner is offered help after this long"),
+    Setting("PRACTICE_ROUND_SIZE", int, 10, "scenarios in one round of scam practice (a "
+            "shorter round suits a slow class)"),
+    Setting("CLASS_POLL_SECONDS", int, 3, "how often phones and the class board ask for news"),
+    Setting("KIOSK", bool, False, "a shared device: a start screen, and learners are "
+            "forgotten after a quiet spell"),
+    Setting("KIOSK_IDLE_SECONDS", int, 600, "kiosk: ask 'still learning?' after this long "
+            "without a touch"),
+    Setting("KIOSK_ASK_SECONDS", int, 60, "kiosk: wait this long for one tap, then return to "
+            "the start screen"),
+    Setting("VOLUNTEER_SESSION_HOURS", float, 12, "a volunteer's sign-in lasts this long (a "
+            "laptop left signed in)"),
+    Setting("DEV", bool, False, "for lesson authors: reload lessons when a file changes "
+            "(also `trainer serve --dev`)"),
+)
+
+FIXED = {
+    "TRANSLATIONS_DIR": str(ROOT / "translations"),
+    "STATIC_DIR": str(ROOT / "static"),
+    "DEFAULT_LOCALE": "vi",
+    # The vendored htmx is the same version and is loaded when the CDN fails.
+    "HTMX_VERSION": HTMX_VERSION,
+    "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
+    "MAX_CONTENT_LENGTH": 16 * 1024,  # answers are tiny; anything bigger is refused
+    "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=400),  # the browsers' cap
+    "SESSION_COOKIE_NAME": "tapso",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # no timeouts that lose work: valid as long as the session
+    "WTF_CSRF_SSL_STRICT": False,
+    "SEND_FILE_MAX_AGE_DEFAULT": dt.timedelta(days=365),  # asset URLs carry a content hash
+}
+
+
+def parse_bool(text: str) -> bool:
+    """The one reading of a yes/no value, so that ``no`` never means yes."""
+    word = text.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ValueError(text)
+
+
+PARSERS: dict[type, tuple[Callable[[str], Any], str]] = {
+    bool: (parse_bool, "one of 1/0, yes/no, true/false, on/off"),
+    int: (lambda text: int(text.strip()), "a whole number, such as 60"),
+    float: (lambda text: float(text.strip()), "a number, such as 12 or 0.5"),
+    str: (str, "text"),
+}
+
+
+def parse(setting: Setting, text: str) -> Any:
+    parser, accepted = PARSERS[setting.type]
+    try:
+        return parser(text)
+    except ValueError:
+        raise ConfigError(f"{setting.env}={text!r} is not understood: use {accepted}.") \
+            from None
+
+
+def load(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict:
+    """Every key of ``app.config`` this app sets: the settings, from the environment
+    (an empty variable counts as unset), and the fixed values."""
     instance = Path(instance_path)
-    env = os.environ.get
-    return {
-        "DATABASE_URL": env("DATABASE_URL") or f"sqlite:///{instance / 'tapso.db'}",
-        "LESSONS_DIR": env("TRAINER_LESSONS_DIR") or str(ROOT / "lessons"),
-        "TRANSLATIONS_DIR": str(ROOT / "translations"),
-        "STATIC_DIR": str(ROOT / "static"),
-        "DEFAULT_LOCALE": "vi",
-        # htmx from a CDN with SRI; the same version is vendored and loaded when it fails.
-        "HTMX_VERSION": "2.0.11",
-        "HTMX_CDN_URL": env("TRAINER_HTMX_CDN_URL",
-                            "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"),
-        "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
-        "USE_CDN": env("TRAINER_USE_CDN", "1") not in ("0", "false", "no"),
-        "NUDGE_SECONDS": int(env("TRAINER_NUDGE_SECONDS", "60")),
-        "CLASS_POLL_SECONDS": int(env("TRAINER_CLASS_POLL_SECONDS", "3")),
-        # Scenarios in one round of scam practice (a shorter round suits a slow class).
-        "PRACTICE_ROUND_SIZE": int(env("TRAINER_PRACTICE_ROUND_SIZE", "10")),
-        # Kiosk mode (shared device): ask after KIOSK_IDLE_SECONDS without a touch, then wait
-        # KIOSK_ASK_SECONDS for one tap before returning to the start screen.
-        "KIOSK": env("TRAINER_KIOSK", "0") in ("1", "true", "yes"),
-        "KIOSK_IDLE_SECONDS": int(env("TRAINER_KIOSK_IDLE_SECONDS", "600")),
-        "KIOSK_ASK_SECONDS": int(env("TRAINER_KIOSK_ASK_SECONDS", "60")),
-        "VOLUNTEER_SESSION_HOURS": float(env("TRAINER_VOLUNTEER_SESSION_HOURS", "12")),
-        "MAX_CONTENT_LENGTH": 16 * 1024,  # answers are tiny; anything bigger is refused
-        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=400),  # the browsers' cap
-        "SESSION_COOKIE_NAME": "tapso",
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("TRAINER_SECURE_COOKIES", "0") == "1",
-        "WTF_CSRF_TIME_LIMIT": None,  # no timeouts that lose work: valid as long as the session
-        "WTF_CSRF_SSL_STRICT": False,
-        "SEND_FILE_MAX_AGE_DEFAULT": dt.timedelta(days=365),  # asset URLs carry a content hash
-    }
+    values = dict(FIXED)
+    for setting in SETTINGS:
+        text = environ.get(setting.env, "")
+        if text:
+            values[setting.key] = parse(setting, text)
+        elif callable(setting.default):
+            values[setting.key] = setting.default(instance)
+        else:
+            values[setting.key] = setting.default
+    return values
 
 
 def secret_key(instance_path: str) -> str:

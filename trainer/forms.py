@@ -1,10 +1,154 @@
-"""Forms: what a posted form may contain, checked in one place."""
+"""The volunteers' forms: what each field accepts (lengths, types, required) is
+checked here, once, with messages in the UI's source language (Vietnamese).
+
+Rules that need the database (a wrong password, a username already taken, a locked
+login) stay with the views and ``trainer.auth``; the limits here are the same ones
+``auth``, ``classes`` and ``kiosk`` enforce, so a form that validates is accepted.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-def submission_id(form) -> str | None:  # noqa: ANN001 - any Mapping of form fields
-    """The random ``sid`` every answer form carries, so a double-submitted answer is
-    recorded once."""
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from trainer.classroom import auth, kiosk
+
+MAX_SID = 40
+MAX_LESSONS = 30  # lessons planned for one class
+MAX_TITLE = 120
+MAX_PLACE = 80
+
+
+def submission_id(form: Mapping[str, str]) -> str | None:
+    """The id a page gives each submission (``sid``), so that a double tap or a retried
+    request is recorded once; at most 40 characters, None when there is none."""
     sid = form.get("sid", "")
-    return sid[:40] if sid else None
+    return sid[:MAX_SID] or None
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _next_from_query() -> str:
+    """Where the sign-in was asked from: ``?next=`` of the page the form is on."""
+    return request.args.get("next", "")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), filters=[auth.normalise_username], validators=[
+        DataRequired(_l("Nhập tên đăng nhập.")),
+        Length(max=40, message=_l("Tên đăng nhập hoặc mật khẩu chưa đúng."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[
+        DataRequired(_l("Nhập mật khẩu.")),
+        Length(max=auth.MAX_PASSWORD, message=_l("Tên đăng nhập hoặc mật khẩu chưa đúng."))])
+    # Followed only when it is a path on this site (the view's _safe_next).
+    next = HiddenField(default=_next_from_query, validators=[Length(max=2000)])
+
+
+USERNAME_RULE = _l("Tên đăng nhập: 2–40 chữ thường không dấu, chữ số hoặc dấu . _ -")
+ROLE_CHOICES = [SelectChoice("volunteer", _l("Tình nguyện viên")),
+                SelectChoice("admin", _l("Quản trị"))]
+
+
+class AddVolunteerForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), filters=[auth.normalise_username], validators=[
+        DataRequired(_l("Nhập tên đăng nhập.")),
+        Length(min=2, max=40, message=USERNAME_RULE), Regexp(auth.USERNAME, message=USERNAME_RULE)])
+    display_name = StringField(_l("Tên hiển thị"), default="", filters=[_strip], validators=[
+        Optional(), Length(max=60, message=_l("Tên hiển thị dài nhất 60 ký tự."))])
+    password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[
+        DataRequired(_l("Nhập mật khẩu.")),
+        Length(min=auth.MIN_PASSWORD, max=auth.MAX_PASSWORD,
+               message=_l("Mật khẩu cần từ 8 đến 200 ký tự."))])
+    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES, default="volunteer",
+                       invalid_choice_message=_l("Chọn một vai trò."))
+
+    @property
+    def admin(self) -> bool:
+        return self.role.data == "admin"
+
+
+class Titled(Protocol):
+    """A lesson of the library's listing, as far as choosing it goes."""
+
+    id: str
+    title: str
+
+
+class NewClassForm(FlaskForm):
+    """The lessons to choose from are the library's, in the volunteer's language, so
+    they are given when the form is made: ``NewClassForm(lessons=listing)``."""
+
+    title = StringField(_l("Tên lớp"), filters=[_strip], validators=[
+        DataRequired(_l("Lớp cần có tên.")),
+        Length(max=MAX_TITLE, message=_l("Tên lớp dài nhất 120 ký tự."))])
+    commune = StringField(_l("Xã / phường"), default="", filters=[_strip], validators=[
+        Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
+    village = StringField(_l("Thôn / tổ dân phố"), default="", filters=[_strip], validators=[
+        Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
+    held_on = DateField(_l("Ngày học"), default=dt.date.today,
+                        invalid_value_message=_l("Ngày học chưa đúng."),
+                        validators=[DataRequired(_l("Ngày học chưa đúng."))])
+    lesson = SelectMultipleField(
+        _l("Bài sẽ dạy (theo thứ tự)"), choices=[], widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        invalid_choice_message=_l("Một bài đã chọn không có trong thư viện."),
+        validators=[Length(max=MAX_LESSONS, message=_l("Chọn nhiều nhất 30 bài."))])
+
+    def __init__(self, *args: object, lessons: Iterable[Titled] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.lesson.choices = [SelectChoice(x.id, x.title) for x in lessons]
+
+
+PICTURE_CHOICES = [SelectChoice(key, word) for key, (_emoji, word) in kiosk.PICTURES.items()]
+PIN = re.compile(rf"[0-9]{{{kiosk.PIN_LENGTH}}}")
+
+
+class KioskSecretForm(FlaskForm):
+    """A picture to find one's name on the kiosk, and either a 4-digit PIN or three
+    pictures in order (for a learner who cannot read)."""
+
+    picture = RadioField(_l("Hình để bác tìm tên mình"), choices=PICTURE_CHOICES,
+                         validators=[DataRequired(_l("Chọn một hình để bác tìm tên mình."))],
+                         invalid_choice_message=_l("Chọn một hình để bác tìm tên mình."))
+    kind = RadioField(_l("Cách đăng nhập"), default="pin",
+                      choices=[SelectChoice("pin", _l("Mã 4 số")),
+                               SelectChoice("pictures",
+                                            _l("3 hình theo thứ tự (không cần biết chữ)"))],
+                      invalid_choice_message=_l("Chọn cách đăng nhập."))
+    pin = PasswordField(_l("Mã 4 số (bác tự chọn, đọc cho bác gõ)"))
+    # kiosk.SEQUENCE_LENGTH pictures; checked only when kind is "pictures".
+    p0 = RadioField(choices=PICTURE_CHOICES, validate_choice=False)
+    p1 = RadioField(choices=PICTURE_CHOICES, validate_choice=False)
+    p2 = RadioField(choices=PICTURE_CHOICES, validate_choice=False)
+
+    @property
+    def sequence(self) -> list[str]:
+        return [self.p0.data or "", self.p1.data or "", self.p2.data or ""]
+
+    def validate_pin(self, field: PasswordField) -> None:
+        if self.kind.data == "pin" and not PIN.fullmatch(field.data or ""):
+            raise ValidationError(_l("Mã PIN cần đúng 4 chữ số."))
+
+    def validate_kind(self, field: RadioField) -> None:
+        if field.data == "pictures" and any(p not in kiosk.PICTURES for p in self.sequence):
+            raise ValidationError(_l("Chọn đủ 3 hình theo thứ tự."))

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from trainer.classroom import auth, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
 from trainer.content.lesson import Lesson
+from trainer.forms import AddVolunteerForm, KioskSecretForm, LoginForm, NewClassForm
 from trainer.models import ClassSession, Volunteer
 from trainer.screens.render import screen_ui
 from trainer.web import card_url, get_db, is_htmx, library, public_url, render, safe_next
@@ -36,26 +37,24 @@ bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        username = request.form.get("username", "")[:80]
-        password = request.form.get("password", "")[:auth.MAX_PASSWORD + 1]
-        address = request.remote_addr or ""
-        db = get_db()
+    form = LoginForm()
+    error, code = None, 200
+    if form.validate_on_submit():
+        username, address, db = form.username.data, request.remote_addr or "", get_db()
         if auth.is_locked(db, username, address):
-            error = _("Đăng nhập sai nhiều lần. Vui lòng đợi 15 phút rồi thử lại.")
-            return render_template("volunteer/login.html", error=error, username=username), 429
-        volunteer = auth.verify(db, username, password)
-        if volunteer is None:
+            error, code = _("Đăng nhập sai nhiều lần. Vui lòng đợi 15 phút rồi thử lại."), 429
+        elif (volunteer := auth.verify(db, username, form.password.data)) is None:
             auth.record_failure(db, username, address)
             db.commit()
-            error = _("Tên đăng nhập hoặc mật khẩu chưa đúng.")
-            return render_template("volunteer/login.html", error=error, username=username), 401
-        auth.clear_failures(db, username)
-        db.commit()
-        auth.log_in(volunteer)
-        return redirect(safe_next(request.args.get("next"), url_for(".dashboard")), code=303)
-    return render_template("volunteer/login.html", error=error, username="")
+            error, code = _("Tên đăng nhập hoặc mật khẩu chưa đúng."), 401
+        else:
+            auth.clear_failures(db, username)
+            db.commit()
+            auth.log_in(volunteer)
+            return redirect(safe_next(form.next.data, url_for(".dashboard")), code=303)
+    elif form.errors:
+        code = 400
+    return render_template("volunteer/login.html", form=form, error=error), code
 
 
 @bp.post("/logout")
@@ -76,23 +75,24 @@ def dashboard():
 @admin_required
 def volunteers():
     db = get_db()
+    form = AddVolunteerForm()
     error = message = None
-    code = 200
-    if request.method == "POST":
+    if form.validate_on_submit():
         try:
-            created = auth.create_volunteer(
-                db, request.form.get("username", "")[:80], request.form.get("password", ""),
-                request.form.get("role", "volunteer"), request.form.get("display_name", "")[:60])
+            created = auth.create_volunteer(db, form.username.data, form.password.data,
+                                            form.role.data, form.display_name.data)
             db.commit()
-            message = _("Đã thêm tình nguyện viên %(name)s.", name=created.username)
-        except auth.AccountError:
+        except auth.AccountError:  # the username is taken
             db.rollback()
             error = _("Chưa thêm được: tên đăng nhập 2–40 chữ thường không dấu hoặc số "
                       "(chưa ai dùng), mật khẩu ít nhất 8 ký tự.")
-            code = 400
+        else:
+            message = _("Đã thêm tình nguyện viên %(name)s.", name=created.username)
+            form = AddVolunteerForm(formdata=None)  # empty again, for the next one
     people = db.query(Volunteer).order_by(Volunteer.username).all()
     return render_template("volunteer/volunteers.html", me=current_volunteer(), people=people,
-                           error=error, message=message), code
+                           form=form, error=error, message=message), \
+        400 if error or form.errors else 200
 
 
 @bp.post("/volunteers/<int:volunteer_id>/active")
@@ -112,29 +112,21 @@ def toggle_active(volunteer_id: int):
 @bp.route("/classes/new", methods=["GET", "POST"])
 @volunteer_required
 def new_class():
-    listing = library().listing(str(get_locale()))
-    error, form = None, request.form
-    if request.method == "POST":
-        chosen = [x for x in form.getlist("lesson")[:30] if library().get(x, "vi")]
+    form = NewClassForm(lessons=library().listing(str(get_locale())))
+    if form.validate_on_submit():
+        db = get_db()
         try:
-            held_on = dt.date.fromisoformat(form.get("held_on", "")[:10])
-        except ValueError:
-            held_on = None
-        if held_on is None:
-            error = _("Ngày học chưa đúng.")
+            klass = classes.create_class(db, current_volunteer(), form.title.data,
+                                         form.held_on.data, form.commune.data,
+                                         form.village.data, form.lesson.data)
+        except classes.ClassError:  # no free join code: very unlikely, say so and retry
+            db.rollback()
+            form.title.errors.append(_("Chưa tạo được lớp. Bác bấm lại nút Tạo lớp."))
         else:
-            db = get_db()
-            try:
-                klass = classes.create_class(db, current_volunteer(), form.get("title", ""),
-                                             held_on, form.get("commune", ""),
-                                             form.get("village", ""), chosen)
-            except classes.ClassError:
-                error = _("Lớp cần có tên.")
-            else:
-                db.commit()
-                return redirect(url_for(".show_class", class_id=klass.id), code=303)
-    return render_template("volunteer/class_new.html", me=current_volunteer(), lessons=listing,
-                           error=error, form=form, today=dt.date.today()), 400 if error else 200
+            db.commit()
+            return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return render_template("volunteer/class_new.html", me=current_volunteer(), form=form), \
+        400 if form.errors else 200
 
 
 @bp.get("/classes/<int:class_id>")
@@ -246,22 +238,17 @@ def kiosk_secret(class_id: int, member_id: int):
     klass = _own_class(class_id)
     db = get_db()
     member = _member(klass, member_id)
-    error = saved = None
-    if request.method == "POST":
-        form = request.form
-        try:
-            kiosk.set_secret(db, member.learner, form.get("picture", ""), form.get("kind", ""),
-                             form.get("pin", "")[:10],
-                             [form.get(f"p{i}", "")[:20] for i in range(kiosk.SEQUENCE_LENGTH)])
-        except kiosk.SecretError:
-            db.rollback()
-            error = _("Chưa lưu: chọn một hình, rồi gõ đúng 4 chữ số hoặc chọn đủ 3 hình.")
-        else:
-            db.commit()
-            saved = True
+    form = KioskSecretForm()
+    saved = None
+    if form.validate_on_submit():
+        kiosk.set_secret(db, member.learner, form.picture.data, form.kind.data,
+                         form.pin.data or "", form.sequence)
+        db.commit()
+        saved = True
+        form = KioskSecretForm(formdata=None)  # the secret is never shown again
     return render_template("kiosk/set_secret.html", me=current_volunteer(), klass=klass,
-                           member=member, pictures=kiosk.PICTURES, error=error,
-                           saved=saved), 400 if error else 200
+                           member=member, pictures=kiosk.PICTURES, form=form,
+                           saved=saved), 400 if form.errors else 200
 
 
 # --- reports ---------------------------------------------------------------------------------
