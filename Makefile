@@ -5,25 +5,35 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup setup-test catalogues migrate lint check chromium bench translations clean
+PIP    := $(BIN)/pip --quiet --disable-pip-version-check --no-input
+# The packages come from hashed lock files (requirements/*.txt, `make lock`): every
+# machine installs the same files. Then the app itself, editable, with no download
+# (setuptools' notice that an editable install is one is silenced: it is what we asked for).
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation" \
+	$(PIP) install --no-deps --no-build-isolation -e .
+
+.PHONY: run test setup setup-test catalogues migrate lint check chromium nginx bench \
+	translations lock wheel provincial clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(PIP) install --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements/run.txt
+	$(EDITABLE)
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml $(VENV)/.run-installed
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+$(VENV)/.test-installed: requirements/test.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements/test.txt
+	$(EDITABLE)
+	touch $@ $(VENV)/.run-installed
 
 setup: $(VENV)/.run-installed catalogues
 
 setup-test: $(VENV)/.test-installed catalogues
 
-catalogues: $(VENV)/.run-installed
+catalogues: | $(BIN)/python $(VENV)/.run-installed
 	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v '^compiling' || true
 
 migrate: setup
@@ -43,9 +53,31 @@ lint: setup-test
 check: setup
 	$(BIN)/trainer check lessons
 
-test: setup-test chromium lint
+# Debian's nginx for the provincial set-up test (tests/deploy/), run as a plain process.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
+
+test: setup-test chromium nginx lint
 	$(BIN)/trainer check lessons
 	$(BIN)/pytest
+
+# The provincial set-up for real: PostgreSQL, two servers, nginx, a server killed mid-lesson.
+provincial: setup-test nginx
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/provincial-test.sh
+
+# The wheel and sdist a release publishes, into dist/.
+wheel: setup-test
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+# After changing dependencies in pyproject.toml: pin them again, with hashes (needs PyPI).
+lock: | $(BIN)/python
+	$(PIP) install uv
+	for lock in run test; do extras="--extra postgres"; \
+	  test $$lock = test && extras="$$extras --extra test"; \
+	  $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	    --custom-compile-command "make lock" $$extras \
+	    -o requirements/$$lock.txt pyproject.toml requirements/build.in; done
 
 # Re-extract UI strings after changing templates or code; then translate the new ones.
 translations: setup
@@ -61,4 +93,4 @@ bench: setup-test
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build dist

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app = Flask(__name__, instance_path=str(config.instance_dir()),
+                instance_relative_config=True, static_folder=None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.load(app.instance_path))  # raises ConfigError
     if test_config:

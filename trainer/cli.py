@@ -10,8 +10,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import signal
-import socket
 import sys
 import threading
 from dataclasses import asdict
@@ -33,9 +31,9 @@ from trainer.content.library import load_library
               help="Also list missing or outdated translations (never fails the check).")
 def check_command(directory: Path | None, as_json: bool, translations: bool = False) -> None:
     """Check every lesson file; exit 1 if any has a problem."""
-    from trainer.config import ROOT
+    from trainer.config import lessons_dir
 
-    root = directory or ROOT / "lessons"
+    root = directory or lessons_dir()
     if not root.is_dir():
         raise click.BadParameter(f"{root} is not a folder of lessons", param_hint="DIRECTORY")
     library = load_library(root)
@@ -63,10 +61,17 @@ def check_command(directory: Path | None, as_json: bool, translations: bool = Fa
 
 
 def _translation_status(library) -> list:
-    from trainer.config import ROOT
+    from trainer.config import resource_dir
     from trainer.content.authoring.translations import translation_status
 
-    return translation_status(library, ROOT / "translations")
+    return translation_status(library, resource_dir("translations"))
+
+
+WORKERS_ON_WINDOWS = """\
+--workers needs Linux (or macOS): on Windows one process serves a class well (leave
+--workers out). For more, start several processes on their own ports, e.g.
+  trainer serve --port 5001   and   trainer serve --port 5002
+with the same SECRET_KEY and DATABASE_URL, behind nginx (docs/deploy.md)."""
 
 
 @click.command("serve")
@@ -75,28 +80,79 @@ def _translation_status(library) -> list:
 @click.option("--threads", default=4, show_default=True, type=int,
               help="Threads per process. More is not faster: Python runs one at a time.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="Processes sharing the port: 2 uses both cores of a class laptop.")
+              help="Processes sharing the port (gunicorn, Linux): 2 uses both cores of a "
+                   "class laptop.")
 @click.option("--dev", is_flag=True, help="For lesson authors: reload lessons when a file changes.")
 @with_appcontext
 def serve_command(host: str, port: int, threads: int, workers: int = 1,
                   dev: bool = False) -> None:
-    """Serve the app with waitress (the production server)."""
-    import waitress
-
+    """Serve the app: waitress for one process, gunicorn for several."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["DEV"] = app.config.get("DEV") or dev
+    if workers > 1 and not _has_gunicorn():
+        raise click.UsageError(WORKERS_ON_WINDOWS if sys.platform == "win32" else
+                               "--workers needs gunicorn: pip install gunicorn")
+    _create_database(app)
     click.echo(f"Tập Số on http://{host}:{port}/ ({len(app.extensions['library'].lessons)} "
                f"lesson files, {workers} process(es))")
-    # A class of 300 phones keeps 300 connections open; waitress's default limit of 100
-    # would leave the rest waiting (benchmarks/results.md, classroom load).
-    options = {"threads": threads, "ident": "tapso", "connection_limit": 1000}
-    if workers > 1 and not hasattr(os, "fork"):
-        raise click.UsageError("--workers needs Linux or macOS; on Windows serve with one.")
     if workers == 1:
+        import waitress
+
         _compile_templates_soon(app)
-        waitress.serve(app, host=host, port=port, **options)
+        # A class of 300 phones keeps 300 connections open; waitress's default limit of
+        # 100 would leave the rest waiting (benchmarks/results.md, classroom load).
+        waitress.serve(app, host=host, port=port, threads=threads, ident="tapso",
+                       connection_limit=1000)
     else:
-        _serve_forked(app, socket.create_server((host, port), backlog=1024), workers, options)
+        _compile_templates(app)  # once, before the fork: every worker starts with them
+        _serve_gunicorn(app, host, port, workers, threads)
+
+
+def _has_gunicorn() -> bool:
+    import importlib.util
+
+    return hasattr(os, "fork") and importlib.util.find_spec("gunicorn") is not None
+
+
+def _serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
+    """Several processes on one port, managed by gunicorn's master: a worker that dies is
+    replaced, and workers leave when the master is gone (within a second), so the port is
+    free for a restart. Safe because nothing that matters lives in process memory
+    (progress, sessions and rate limits are in the database or the signed cookie)."""
+    from gunicorn.app.base import BaseApplication
+
+    def post_fork(_server: object, _worker: object) -> None:
+        app.extensions["engine"].dispose(close=False)  # each worker its own connections
+
+    options = {
+        "bind": [f"{host}:{port}"], "workers": workers, "worker_class": "gthread",
+        "threads": threads, "backlog": 1024, "worker_connections": 1000,  # as waitress
+        "preload_app": True, "post_fork": post_fork, "proc_name": "tapso",
+        "accesslog": None, "errorlog": "-", "loglevel": "warning",
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app  # built once in this process; the workers inherit it
+
+    Server().run()
+
+
+def _create_database(app: Flask) -> None:
+    """An SQLite database is created (or brought up to date) by the first start, so
+    that ``pip install`` then ``trainer serve`` is all a volunteer does. A shared
+    PostgreSQL database is upgraded once per release with ``trainer db upgrade``."""
+    engine = app.extensions["engine"]
+    if engine.url.get_backend_name() == "sqlite":
+        if database.current_revision(engine) != database.head_revision():
+            database.upgrade(engine)
+    elif not database.is_usable(engine):
+        click.echo("Warning: the database is not reachable or not up to date; run "
+                   "`trainer db upgrade` (docs/deploy.md).", err=True)
 
 
 def _compile_templates(app: Flask) -> None:
@@ -122,40 +178,6 @@ def _compile_templates_soon(app: Flask) -> threading.Thread:
 
     request_finished.connect(start, app, weak=False)
     return thread
-
-
-def _serve_forked(app: Flask, sock: socket.socket, workers: int, options: dict) -> None:
-    """Pre-fork: every process accepts on the one listening socket, so Python runs on
-    every core. Safe because nothing that matters lives in process memory (progress,
-    sessions and rate limits are in the database or the signed cookie)."""
-    import waitress
-
-    _compile_templates(app)  # once, before the fork: every process starts with them
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # the child: its own database connections, default signal handling
-            app.extensions["engine"].dispose(close=False)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            waitress.serve(app, sockets=[sock], **options)
-            os._exit(0)
-        children.append(pid)
-
-    def stop(_signum: int = 0, _frame: object = None) -> None:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        os.wait()  # one process ending (killed, crashed) ends the server: no silent half
-    finally:
-        stop()
-        for pid in children:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
 
 
 @click.group("db")
@@ -236,14 +258,19 @@ def create_admin_command(username: str, password: str) -> None:
 @click.argument("topic")
 @click.argument("slug")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="The lessons folder (default: lessons/ of this checkout).")
+              help="The lessons folder (default: $TRAINER_LESSONS_DIR, else lessons/ of "
+                   "this checkout).")
 def new_command(topic: str, slug: str, directory: Path | None) -> None:
     """Start a lesson: write lessons/vi/SLUG.md and its English twin, ready to edit."""
-    from trainer.config import ROOT
+    from trainer.config import BUNDLED, lessons_dir
     from trainer.content.authoring.scaffold import ScaffoldError, scaffold
 
+    folder = directory or lessons_dir()
+    if folder.resolve().is_relative_to(BUNDLED):
+        raise click.UsageError("The installed lessons are not for editing: give your own "
+                               "lessons folder with --dir or TRAINER_LESSONS_DIR.")
     try:
-        paths = scaffold(directory or ROOT / "lessons", topic, slug)
+        paths = scaffold(folder, topic, slug)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from exc
     for path in paths:
@@ -298,7 +325,23 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+def utf8_console() -> None:
+    """A Windows console or a redirected stream may use a code page such as cp1258 that
+    cannot write "Tập Số": write UTF-8 instead, and replace what still cannot be written,
+    so that no banner, lesson title or JSON stops a command."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+class TrainerGroup(FlaskGroup):
+    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - click's signature
+        utf8_console()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=TrainerGroup, create_app=_create_app, add_version_option=False,
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """Tập Số trainer."""

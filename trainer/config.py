@@ -7,6 +7,12 @@ parsed to its type; a value that cannot be parsed stops the start with a
 ``ConfigError`` naming the variable, rather than meaning something else (``"no"``
 is a true string). ``create_app(test_config)`` can still override any key.
 ``FIXED`` holds the values that are not settings: how the app works.
+
+Where things are: a checkout's own ``lessons/``, ``static/`` and ``translations/`` are
+used in development; an installed wheel carries copies in ``trainer/bundled/`` (written
+by ``setup.py`` at build time, catalogues compiled). ``TRAINER_LESSONS_DIR`` wins over
+both for every command. Outside a checkout the instance folder (SQLite database, secret
+key, backups) is the user's data directory (``platformdirs``).
 """
 
 from __future__ import annotations
@@ -22,7 +28,33 @@ from typing import IO, Any
 import click
 from flask.cli import NoAppException
 
-ROOT = Path(__file__).resolve().parent.parent  # the checkout: lessons/, static/, translations/
+ROOT = Path(__file__).resolve().parent.parent  # a checkout, when trainer runs from one
+BUNDLED = Path(__file__).resolve().parent / "bundled"  # what the wheel carries
+APP_NAME = "tapso-trainer"
+
+
+def is_checkout() -> bool:
+    """Running from a git checkout (also an editable install), not an installed wheel."""
+    return (ROOT / "pyproject.toml").is_file()
+
+
+def resource_dir(name: str) -> Path:
+    """``lessons``, ``static`` or ``translations``: the checkout's own folder in
+    development, else the copy inside the installed package."""
+    own = ROOT / name
+    return own if is_checkout() and own.is_dir() else BUNDLED / name
+
+
+def instance_dir() -> Path:
+    """Database, secret key and backups: ``instance/`` of a checkout, else the user's data
+    directory (``~/.local/share/tapso-trainer``, ``%LOCALAPPDATA%\\tapso-trainer`` …),
+    so that ``trainer serve`` works from any folder."""
+    if is_checkout():
+        return ROOT / "instance"
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
 
 HTMX_VERSION = "2.0.11"
 
@@ -59,7 +91,8 @@ SETTINGS = (
             "sqlite:///… for one laptop, postgresql://… for a server", "DATABASE_URL"),
     Setting("SECRET_KEY", str, "", "signs the cookies; unset: generated once into "
             "instance/secret_key, which every process of one site must share", "SECRET_KEY"),
-    Setting("LESSONS_DIR", str, str(ROOT / "lessons"), "another folder of lessons"),
+    Setting("LESSONS_DIR", str, lambda _instance: str(resource_dir("lessons")),
+            "another folder of lessons (for serve, check and new alike)"),
     Setting("USE_CDN", bool, True, "htmx from a CDN (with SRI); off on a laptop without "
             "internet, where the vendored copy is served"),
     Setting("HTMX_CDN_URL", str,
@@ -88,8 +121,8 @@ SETTINGS = (
 )
 
 FIXED = {
-    "TRANSLATIONS_DIR": str(ROOT / "translations"),
-    "STATIC_DIR": str(ROOT / "static"),
+    "TRANSLATIONS_DIR": str(resource_dir("translations")),
+    "STATIC_DIR": str(resource_dir("static")),
     "DEFAULT_LOCALE": "vi",
     # The vendored htmx is the same version and is loaded when the CDN fails.
     "HTMX_VERSION": HTMX_VERSION,
@@ -138,14 +171,23 @@ def load(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict:
     instance = Path(instance_path)
     values = dict(FIXED)
     for setting in SETTINGS:
-        text = environ.get(setting.env, "")
-        if text:
-            values[setting.key] = parse(setting, text)
-        elif callable(setting.default):
-            values[setting.key] = setting.default(instance)
-        else:
-            values[setting.key] = setting.default
+        values[setting.key] = value(setting, instance, environ)
     return values
+
+
+def value(setting: Setting, instance: Path, environ: Mapping[str, str] = os.environ) -> Any:
+    """One setting: from its variable (an empty one counts as unset), else its default."""
+    text = environ.get(setting.env, "")
+    if text:
+        return parse(setting, text)
+    return setting.default(instance) if callable(setting.default) else setting.default
+
+
+def lessons_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The lessons folder for commands that need no app (``trainer check``, ``new``):
+    read here like every other setting, so that all commands agree."""
+    setting = next(s for s in SETTINGS if s.key == "LESSONS_DIR")
+    return Path(value(setting, instance_dir(), environ))
 
 
 def secret_key(instance_path: str) -> str:

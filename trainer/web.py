@@ -249,12 +249,29 @@ def asset_url(filename: str) -> Markup:
 
 
 # Python reads MIME types from the system (on Windows, the registry), which may not know
-# these; with ``nosniff`` a wrong type would stop the browser from using the file.
-mimetypes.add_type("application/manifest+json", ".webmanifest")
+# these or may say text/plain for .js; with ``nosniff`` a wrong type stops the browser from
+# using the file. So every kind of static file has its type written here.
+STATIC_TYPES = {
+    ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".webp": "image/webp", ".ico": "image/x-icon", ".gif": "image/gif",
+    ".woff2": "font/woff2", ".woff": "font/woff", ".json": "application/json",
+    ".webmanifest": "application/manifest+json", ".wav": "audio/wav", ".ogg": "audio/ogg",
+    ".mp3": "audio/mpeg", ".txt": "text/plain", ".html": "text/html", ".pdf": "application/pdf",
+}
+for _suffix, _type in STATIC_TYPES.items():  # also for files sent elsewhere (/sw.js)
+    mimetypes.add_type(_type, _suffix)
+
+
+def send_static(filename: str, **options):  # noqa: ANN003, ANN201 - send_file's options
+    """A file of ``static/`` with its type from ``STATIC_TYPES``, never the system's."""
+    mimetype = STATIC_TYPES.get(Path(filename).suffix.lower(), "application/octet-stream")
+    return send_from_directory(current_app.config["STATIC_DIR"], filename, mimetype=mimetype,
+                               **options)
 
 
 def _static(filename: str):
-    return send_from_directory(current_app.config["STATIC_DIR"], filename)
+    return send_static(filename)
 
 
 def _security_headers(response):

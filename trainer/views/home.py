@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -18,7 +17,15 @@ from markupsafe import Markup
 
 from trainer import db as database
 from trainer import progress
-from trainer.web import current_learner, get_db, library, render, render_kept, safe_next
+from trainer.web import (
+    current_learner,
+    get_db,
+    library,
+    render,
+    render_kept,
+    safe_next,
+    send_static,
+)
 
 bp = Blueprint("home", __name__)
 
@@ -68,7 +75,7 @@ def healthz():
 @bp.get("/sw.js")
 def service_worker():
     """Served from the site root so that it may look after every page."""
-    response = send_from_directory(current_app.config["STATIC_DIR"], "sw.js", max_age=0)
+    response = send_static("sw.js", max_age=0)
     response.headers["Cache-Control"] = "no-cache"  # a new version reaches learners at once
     return response
 
