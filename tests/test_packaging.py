@@ -204,4 +204,5 @@ def test_the_wheel_serves_a_lesson_in_vietnamese_from_another_folder(tmp_path):
     check = subprocess.run([str(venv / "bin" / "trainer"), "check", "--json"], cwd=elsewhere,
                            env=env, capture_output=True, timeout=60)
     assert check.returncode == 0
-    assert json.loads(check.stdout.decode("utf-8"))["errors"] == []
+    checked = json.loads(check.stdout.decode("utf-8"))  # the lessons inside the package
+    assert checked["errors"] == [] and len(checked["lessons"]) == health["lessons"]
