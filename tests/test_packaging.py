@@ -206,3 +206,25 @@ def test_the_wheel_serves_a_lesson_in_vietnamese_from_another_folder(tmp_path):
     assert check.returncode == 0
     checked = json.loads(check.stdout.decode("utf-8"))  # the lessons inside the package
     assert checked["errors"] == [] and len(checked["lessons"]) == health["lessons"]
+
+
+def test_a_postgresql_address_without_the_extra_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(config, "_has_psycopg", lambda: False)
+    with pytest.raises(config.ConfigError, match=r"tapso-trainer\[postgres\]"):
+        config.load("/tmp", {"DATABASE_URL": "postgresql://tapso@/tapso"})
+    assert config.load("/tmp", {})["DATABASE_URL"].startswith("sqlite:///")
+
+
+def test_serve_creates_the_sqlite_database_on_its_first_start(tmp_path, monkeypatch):
+    """`pip install` then `trainer serve`: no `trainer db upgrade` needed first."""
+    from trainer import cli
+    from trainer import db as database
+
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr("waitress.serve", lambda *_a, **_k: None)
+    result = CliRunner().invoke(cli.main, ["serve", "--port", "5999"])
+    assert result.exit_code == 0, result.output
+    engine = database.make_engine(url)
+    assert database.current_revision(engine) == database.head_revision()
+    engine.dispose()

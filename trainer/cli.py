@@ -146,10 +146,15 @@ def _create_database(app: Flask) -> None:
     """An SQLite database is created (or brought up to date) by the first start, so
     that ``pip install`` then ``trainer serve`` is all a volunteer does. A shared
     PostgreSQL database is upgraded once per release with ``trainer db upgrade``."""
+    from alembic.util import CommandError
+
     engine = app.extensions["engine"]
     if engine.url.get_backend_name() == "sqlite":
-        if database.current_revision(engine) != database.head_revision():
-            database.upgrade(engine)
+        try:
+            if database.current_revision(engine) != database.head_revision():
+                database.upgrade(engine)
+        except CommandError as exc:  # e.g. written by a newer version of Tập Số
+            raise click.ClickException(f"The database cannot be upgraded: {exc}") from exc
     elif not database.is_usable(engine):
         click.echo("Warning: the database is not reachable or not up to date; run "
                    "`trainer db upgrade` (docs/deploy.md).", err=True)

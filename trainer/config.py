@@ -172,7 +172,16 @@ def load(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict:
     values = dict(FIXED)
     for setting in SETTINGS:
         values[setting.key] = value(setting, instance, environ)
+    if values["DATABASE_URL"].startswith("postgres") and not _has_psycopg():
+        raise ConfigError("DATABASE_URL is a PostgreSQL address, and PostgreSQL support is "
+                          "not installed: pip install 'tapso-trainer[postgres]'.")
     return values
+
+
+def _has_psycopg() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("psycopg") is not None
 
 
 def value(setting: Setting, instance: Path, environ: Mapping[str, str] = os.environ) -> Any:
