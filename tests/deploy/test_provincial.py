@@ -79,7 +79,8 @@ def docker_answers() -> bool:
     if not shutil.which("docker"):
         return False
     try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+        return all(subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+                   for command in (["docker", "info"], ["docker", "compose", "version"]))
     except subprocess.TimeoutExpired:
         return False
 
@@ -87,7 +88,7 @@ def docker_answers() -> bool:
 @pytest.mark.slow
 def test_the_containers_build_and_serve():
     if not docker_answers():
-        pytest.skip("no Docker daemon answers: the compose set-up is checked by "
+        pytest.skip("no Docker daemon (with compose) answers: the compose set-up is checked by "
                     "test_compose_runs_what_the_script_runs and run by the script")
     env = {**os.environ, "SECRET_KEY": "compose-test", "COMPOSE_PROJECT_NAME": "tapsotest"}
     compose = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
