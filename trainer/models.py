@@ -4,6 +4,7 @@ number), so editing a lesson file keeps old progress meaningful."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
@@ -31,6 +32,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def new_uid() -> str:
+    """A row's id that stays the same on every laptop and server it travels to
+    (``trainer export`` / ``trainer import``), unlike the integer primary key."""
+    return str(uuid.uuid4())
+
+
+def uid_column() -> Mapped[str]:
+    return mapped_column(String(36), unique=True, default=new_uid)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -53,6 +64,7 @@ class Attempt(Base):
     __tablename__ = "attempt"
     __table_args__ = (Index("ix_attempt_learner_lesson", "learner_id", "lesson_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))
     lesson_id: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -74,6 +86,7 @@ class StepEvent(Base):
     __table_args__ = (UniqueConstraint("attempt_id", "submission",
                                        name="uq_step_event_attempt_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"),
                                             index=True)
     step_key: Mapped[str] = mapped_column(String(80))
@@ -118,6 +131,7 @@ class ClassSession(Base):
 
     __tablename__ = "class_session"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     code: Mapped[str] = mapped_column(String(8), unique=True)
     title: Mapped[str] = mapped_column(String(120))
     commune: Mapped[str] = mapped_column(String(80), default="")
@@ -144,6 +158,7 @@ class ClassMember(Base):
     __table_args__ = (UniqueConstraint("class_id", "learner_id",
                                        name="uq_class_member_class_learner"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
                                           index=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),

@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from trainer.classroom import auth, classes, kiosk, qr, reports
+from trainer.classroom import archive, auth, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
 from trainer.content.lesson import Lesson
 from trainer.forms import AddVolunteerForm, KioskSecretForm, LoginForm, NewClassForm
@@ -340,3 +340,43 @@ def _report_params() -> tuple[dt.date, dt.date, str]:
     if end < start:
         start, end = end, start
     return start, end, request.args.get("place", "")[:80]
+
+
+# --- bringing laptops' work together (admins) -------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_work():
+    """An admin uploads a file from a class laptop's `trainer export`: it merges into this
+    server, and the same file twice changes nothing."""
+    result = problem = None
+    code = 200
+    if request.method == "POST":
+        upload = request.files.get("archive")
+        if upload is None or not upload.filename:
+            problem, code = _("Bác chọn tệp .tapso từ máy của lớp trước đã."), 400
+        else:
+            config = current_app.config
+            db = get_db()
+            try:
+                result = archive.import_archive(
+                    db, upload.read(),
+                    archive.archive_key(config["SECRET_KEY"], config["ARCHIVE_KEY"]))
+            except archive.ArchiveError as exc:
+                db.rollback()
+                problem, code = _archive_problem(exc.reason), 400
+            else:
+                db.commit()
+    return render_template("volunteer/import.html", me=current_volunteer(), result=result,
+                           problem=problem, kinds=archive.KINDS), code
+
+
+def _archive_problem(reason: str) -> str:
+    return {
+        "truncated": _("Tệp chưa đủ (có thể bị cắt khi chép). Bác chép lại tệp rồi thử lại. "
+                       "Chưa có gì được nhập."),
+        "signature": _("Chữ ký của tệp không khớp: tệp đã bị sửa, hoặc máy của lớp dùng khoá "
+                       "khác (TRAINER_ARCHIVE_KEY). Chưa có gì được nhập."),
+        "newer": _("Tệp làm từ phiên bản Tập Số mới hơn. Bác cập nhật máy chủ trước. "
+                   "Chưa có gì được nhập."),
+    }.get(reason, _("Đây không phải tệp xuất từ Tập Số. Chưa có gì được nhập."))
