@@ -681,7 +681,7 @@ def bench_archive(work: Path, report: Report, learners: int = 10_000,
     database.upgrade(server_engine)
     began = time.perf_counter()
     with database.make_sessionmaker(server_engine)() as db:
-        result = archive.import_archive(db, blob, b"bench")
+        archive.import_archive(db, blob, b"bench")
         db.commit()
     import_s = time.perf_counter() - began
     with database.make_sessionmaker(server_engine)() as db:

@@ -5,8 +5,8 @@ changes nothing, and a file that cannot be trusted changes nothing either."""
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 import zipfile
 
 import pytest
