@@ -112,6 +112,8 @@ class Volunteer(Base):
     role: Mapped[str] = mapped_column(String(10), default="volunteer")  # volunteer, admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    team: Mapped[Team | None] = relationship()
 
 
 class LoginFailure(Base):
@@ -243,3 +245,50 @@ class PracticeBox(Base):
     due_round: Mapped[int] = mapped_column(Integer, default=0)
     last_round: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- What the union reports: teams, places, 1-to-1 help (issue 17; migration 0006) ---------
+
+class Team(Base):
+    """A youth team ("đội hình tình nguyện"): the union counts its work by team."""
+
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Place(Base):
+    """A commune, ward or special zone of the province, as a pick-list an admin edits
+    (seeded from ``trainer/data/places-*.yaml``), so that reports by commune add up."""
+
+    __tablename__ = "place"
+    __table_args__ = (UniqueConstraint("province", "name", name="uq_place_province_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="xã")  # phường, xã, đặc khu
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """As people say it: "Phường Hồng Gai", "Xã Ba Chẽ", "Đặc khu Cô Tô"."""
+        return f"{self.kind.capitalize()} {self.name}"
+
+
+class SupportVisit(Base):
+    """Help given one to one, door to door or at a counter, without a class: who (a name
+    or initials and a birth year, as the person agreed), where, when, and what was done."""
+
+    __tablename__ = "support_visit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
+                                              index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    person: Mapped[str] = mapped_column(String(60))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    commune: Mapped[str] = mapped_column(String(80), default="")
+    kinds: Mapped[str] = mapped_column(String(200), default="")  # space-separated
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    volunteer: Mapped[Volunteer] = relationship()
