@@ -611,6 +611,107 @@ def bench_startup(work: Path, report: Report) -> None:
                   check_s <= 3 and check.returncode == 0)
 
 
+def _seed_laptop(url: str, learners: int, events_each: int) -> int:
+    """A class laptop's database after a busy month: ``learners`` people in classes of 50,
+    one attempt each with ``events_each`` step events. Written straight into the tables."""
+    from sqlalchemy import insert
+
+    from trainer import db as database
+    from trainer.models import (
+        Attempt,
+        ClassMember,
+        ClassSession,
+        Learner,
+        StepEvent,
+        Volunteer,
+        new_uid,
+        utcnow,
+    )
+
+    engine = database.make_engine(url)
+    database.upgrade(engine)
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(insert(Volunteer), [{"id": 1, "username": "an", "password_hash": "!",
+                                          "display_name": "", "role": "volunteer",
+                                          "active": True, "created_at": now}])
+        conn.execute(insert(ClassSession), [
+            {"id": c + 1, "uid": new_uid(), "code": f"{c:06d}", "title": f"Lớp {c}",
+             "commune": "Xã Mẫu", "village": "", "held_on": now.date(), "lessons": "",
+             "volunteer_id": 1, "current_lesson": "", "current_step": 1, "highlight": False,
+             "follow_on": False, "created_at": now} for c in range(learners // 50)])
+        conn.execute(insert(Learner), [{"id": i + 1, "public_id": str(uuid.uuid4()),
+                                        "display_name": f"Người {i}", "created_at": now}
+                                       for i in range(learners)])
+        conn.execute(insert(ClassMember), [
+            {"uid": new_uid(), "class_id": i // 50 + 1, "learner_id": i + 1,
+             "display_name": f"Người {i}", "birth_year": 1950, "following": True,
+             "joined_at": now} for i in range(learners)])
+        conn.execute(insert(Attempt), [{"id": i + 1, "uid": new_uid(), "learner_id": i + 1,
+                                        "lesson_id": "vneid-activate", "started_at": now}
+                                       for i in range(learners)])
+        for first in range(0, learners, 1000):
+            conn.execute(insert(StepEvent), [
+                {"uid": new_uid(), "attempt_id": i + 1, "step_key": f"step-{n}",
+                 "kind": "answer", "correct": n % 3 != 0, "finished": n % 3 != 0,
+                 "detail": "app-vneid", "submission": f"s{n}", "created_at": now}
+                for i in range(first, min(first + 1000, learners)) for n in range(events_each)])
+    engine.dispose()
+    return learners * events_each
+
+
+def bench_archive(work: Path, report: Report, learners: int = 10_000,
+                  events_each: int = 50) -> None:
+    """(5) A month of a class laptop (10,000 learners, 500,000 step events) exported and
+    imported into an empty server database, against the same rows inserted bare."""
+    from sqlalchemy import func, select, text
+
+    from trainer import db as database
+    from trainer.classroom import archive
+    from trainer.models import StepEvent
+
+    laptop = f"sqlite:///{work / 'laptop.db'}"
+    events = _seed_laptop(laptop, learners, events_each)
+    maker = database.make_sessionmaker(database.make_engine(laptop))
+    began = time.perf_counter()
+    with maker() as db:
+        blob = archive.export_archive(db, b"bench")
+    export_s = time.perf_counter() - began
+    server_engine = database.make_engine(f"sqlite:///{work / 'server.db'}")
+    database.upgrade(server_engine)
+    began = time.perf_counter()
+    with database.make_sessionmaker(server_engine)() as db:
+        archive.import_archive(db, blob, b"bench")
+        db.commit()
+    import_s = time.perf_counter() - began
+    with database.make_sessionmaker(server_engine)() as db:
+        stored = db.scalar(select(func.count()).select_from(StepEvent))
+        began = time.perf_counter()
+        again = archive.import_archive(db, blob, b"bench")
+        db.rollback()
+        again_s = time.perf_counter() - began
+    # the baseline: the same event rows inserted bare with sqlite3's executemany
+    base_engine = database.make_engine(f"sqlite:///{work / 'bare.db'}")
+    with base_engine.begin() as conn:
+        conn.execute(text("CREATE TABLE e (uid TEXT UNIQUE, attempt_id INT, step_key TEXT, "
+                          "kind TEXT, correct INT, finished INT, detail TEXT, submission TEXT, "
+                          "created_at TEXT)"))
+    rows = [(str(uuid.uuid4()), i, f"step-{n}", "answer", 1, 1, "app-vneid", f"s{n}",
+             "2026-11-30 10:00:00") for i in range(learners) for n in range(events_each)]
+    began = time.perf_counter()
+    with base_engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO e VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    bare_s = time.perf_counter() - began
+    report.tables.append(
+        f"Archive of {learners:,} learners and {events:,} step events "
+        f"({len(blob) / 1e6:.1f} MB): `trainer export` {export_s:.1f} s; `trainer import` into "
+        f"an empty SQLite server {import_s:.1f} s ({import_s / bare_s:.1f}× inserting the same "
+        f"events bare with executemany, {bare_s:.1f} s); {stored:,} events stored; the same "
+        f"file again {again_s:.1f} s, {sum(again.added.values())} rows added.")
+    report.target("import 10,000 learners / 500,000 events", f"{import_s:.1f} s", "≤ 60 s",
+                  import_s <= 60 and stored == events and not again.changed)
+
+
 def machine() -> str:
     cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
     mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
@@ -704,7 +805,8 @@ def main() -> None:
     parser.add_argument("--class-seconds", type=int, default=60, help="each classroom run")
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--only",
-                        choices=["throughput", "cpu", "classroom", "weight", "startup"])
+                        choices=["throughput", "cpu", "classroom", "weight", "startup",
+                                 "archive"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install wrk` (make bench does this)")
@@ -717,7 +819,8 @@ def main() -> None:
                  "classroom": lambda: bench_classroom(work, report, args.class_seconds,
                                                       args.users),
                  "weight": lambda: bench_page_weight(work, report),
-                 "startup": lambda: bench_startup(work, report)}
+                 "startup": lambda: bench_startup(work, report),
+                 "archive": lambda: bench_archive(work, report)}
         for name, run in steps.items():
             if args.only in (None, name):
                 print(f"== {name}", flush=True)

@@ -315,8 +315,59 @@ def export_data_command() -> None:
         click.echo(json.dumps(privacy.export_all(db), ensure_ascii=False, indent=2))
 
 
+
+@click.command("export")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only what happened on or after this day (YYYY-MM-DD); default everything.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write (default tapso-<day>.tapso in this folder).")
+@with_appcontext
+def export_command(since: dt.datetime | None, output: Path | None) -> None:
+    """Write this laptop's classes and practice to a signed file for the provincial server."""
+    from trainer.classroom import archive
+
+    config = current_app.config
+    key = archive.archive_key(config["SECRET_KEY"], config["ARCHIVE_KEY"])
+    with current_app.extensions["sessionmaker"]() as db:
+        blob = archive.export_archive(db, key, since.date() if since else None,
+                                      origin=config.get("PUBLIC_URL") or socket.gethostname())
+    output = output or Path(f"tapso-{dt.date.today().isoformat()}.tapso")
+    output.write_bytes(blob)
+    click.echo(f"Wrote {output} ({len(blob) // 1024} KB)")
+
+
+@click.command("import")
+@click.argument("archive_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(archive_file: Path) -> None:
+    """Merge a file from `trainer export` into this database (twice changes nothing)."""
+    from trainer.classroom import archive
+
+    config = current_app.config
+    key = archive.archive_key(config["SECRET_KEY"], config["ARCHIVE_KEY"])
+    with current_app.extensions["sessionmaker"]() as db:
+        try:
+            result = archive.import_archive(db, archive_file.read_bytes(), key)
+        except archive.ArchiveError as exc:
+            db.rollback()
+            raise click.ClickException(ARCHIVE_PROBLEMS[exc.reason]) from exc
+        db.commit()
+    click.echo(", ".join(f"{kind}: {result.added[kind]} new, {result.already[kind]} already here"
+                         for kind in archive.KINDS))
+
+
+ARCHIVE_PROBLEMS = {
+    "format": "This is not a file from `trainer export`; nothing was imported.",
+    "truncated": "The file is incomplete (cut off while copying?); copy it again. "
+                 "Nothing was imported.",
+    "signature": "The file's signature does not match: it was changed, or it comes from a "
+                 "laptop with another TRAINER_ARCHIVE_KEY. Nothing was imported.",
+    "newer": "The file comes from a newer version of Tập Số; update this one first. "
+             "Nothing was imported.",
+}
+
 COMMANDS = (check_command, serve_command, db_group, create_admin_command, backup_command,
-            export_data_command, new_command)
+            export_data_command, new_command, export_command, import_command)
 
 
 def init_app(app: Flask) -> None:

@@ -104,6 +104,9 @@ SETTINGS = (
             "headers are trusted; 0 when nothing is in front, as they could be forged"),
     Setting("PUBLIC_URL", str, "", "the address in class and card QR codes, when the "
             "server is reached at another address than the volunteer's"),
+    Setting("ARCHIVE_KEY", str, "", "signs the files `trainer export` writes for the "
+            "provincial server; the same on every laptop and the server (unset: SECRET_KEY, "
+            "which only fits one instance)"),
     Setting("NUDGE_SECONDS", int, 60, "a quiet learner is offered help after this long"),
     Setting("PRACTICE_ROUND_SIZE", int, 10, "scenarios in one round of scam practice (a "
             "shorter round suits a slow class)"),

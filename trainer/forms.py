@@ -152,3 +152,79 @@ class KioskSecretForm(FlaskForm):
     def validate_kind(self, field: RadioField) -> None:
         if field.data == "pictures" and any(p not in kiosk.PICTURES for p in self.sequence):
             raise ValidationError(_l("Chọn đủ 3 hình theo thứ tự."))
+
+
+# --- what the union reports (issue 17) -------------------------------------------------------
+
+VISIT_KIND_LABELS = {
+    "vneid-register": _l("Đăng ký tài khoản VNeID"),
+    "vneid-activate": _l("Kích hoạt VNeID"),
+    "level2-appointment": _l("Hẹn làm định danh mức 2"),
+    "dossier": _l("Nộp hồ sơ dịch vụ công"),
+    "public-service": _l("Tra cứu, hướng dẫn dịch vụ công"),
+    "scam-advice": _l("Tư vấn phòng lừa đảo"),
+    "other": _l("Việc khác"),
+}
+
+
+def _birth_year(today: dt.date):  # noqa: ANN202 - a WTForms validator
+    def check(_form: FlaskForm, field: StringField) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            field.data = None
+            return
+        if not text.isdigit() or not 1900 <= int(text) <= today.year - 10:
+            raise ValidationError(_l("Năm sinh chưa đúng: gõ 4 chữ số, ví dụ 1955 "
+                                     "(hoặc để trống)."))
+        field.data = int(text)
+    return check
+
+
+class SupportVisitForm(FlaskForm):
+    """One person helped 1-to-1 (door to door, at the commune centre's counter), recorded
+    from a phone in under a minute. A past day is fine: visits are often written up later."""
+
+    person = StringField(_l("Tên hoặc tên viết tắt của người được hỗ trợ"), filters=[_strip],
+                         validators=[DataRequired(_l("Gõ tên hoặc tên viết tắt, ví dụ: Bà N.T.L.")),
+                                     Length(max=60, message=_l("Tên dài nhất 60 ký tự."))])
+    birth_year = StringField(_l("Năm sinh (nếu người đó đồng ý cho biết)"), filters=[_strip])
+    commune = StringField(_l("Xã / phường"), filters=[_strip], validators=[
+        Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
+    kinds = SelectMultipleField(
+        _l("Đã giúp việc gì"), choices=[SelectChoice(k, v) for k, v in VISIT_KIND_LABELS.items()],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        invalid_choice_message=_l("Chọn việc trong danh sách."),
+        validators=[DataRequired(_l("Chọn ít nhất một việc đã giúp."))])
+    held_on = DateField(_l("Ngày hỗ trợ"), default=dt.date.today,
+                        invalid_value_message=_l("Ngày hỗ trợ chưa đúng."),
+                        validators=[DataRequired(_l("Ngày hỗ trợ chưa đúng."))])
+
+    def __init__(self, *args: object, today: dt.date | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or dt.date.today()
+        self.birth_year.validators = [_birth_year(self.today)]
+
+    def validate_held_on(self, field: DateField) -> None:
+        if field.data and not (self.today - dt.timedelta(days=366) <= field.data <= self.today):
+            raise ValidationError(_l("Ngày hỗ trợ cần trong vòng một năm qua, không sau hôm nay."))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Tên đội hình"), filters=[_strip], validators=[
+        DataRequired(_l("Gõ tên đội hình.")),
+        Length(max=120, message=_l("Tên đội hình dài nhất 120 ký tự."))])
+
+
+PLACE_KINDS = [SelectChoice("xã", _l("Xã")), SelectChoice("phường", _l("Phường")),
+               SelectChoice("đặc khu", _l("Đặc khu"))]
+
+
+class PlaceForm(FlaskForm):
+    kind = SelectField(_l("Loại"), choices=PLACE_KINDS, default="xã",
+                       invalid_choice_message=_l("Chọn xã, phường hoặc đặc khu."))
+    name = StringField(_l("Tên (không cần chữ 'xã', 'phường')"), filters=[_strip], validators=[
+        DataRequired(_l("Gõ tên xã, phường.")),
+        Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
+    province = StringField(_l("Tỉnh, thành phố"), filters=[_strip], validators=[
+        DataRequired(_l("Gõ tên tỉnh, thành phố.")),
+        Length(max=80, message=_l("Tên tỉnh dài nhất 80 ký tự."))])

@@ -4,6 +4,7 @@ number), so editing a lesson file keeps old progress meaningful."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
@@ -31,6 +32,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def new_uid() -> str:
+    """A row's id that stays the same on every laptop and server it travels to
+    (``trainer export`` / ``trainer import``), unlike the integer primary key."""
+    return str(uuid.uuid4())
+
+
+def uid_column() -> Mapped[str]:
+    return mapped_column(String(36), unique=True, default=new_uid)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -53,6 +64,7 @@ class Attempt(Base):
     __tablename__ = "attempt"
     __table_args__ = (Index("ix_attempt_learner_lesson", "learner_id", "lesson_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))
     lesson_id: Mapped[str] = mapped_column(String(80))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -74,6 +86,7 @@ class StepEvent(Base):
     __table_args__ = (UniqueConstraint("attempt_id", "submission",
                                        name="uq_step_event_attempt_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"),
                                             index=True)
     step_key: Mapped[str] = mapped_column(String(80))
@@ -99,6 +112,8 @@ class Volunteer(Base):
     role: Mapped[str] = mapped_column(String(10), default="volunteer")  # volunteer, admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    team: Mapped[Team | None] = relationship()
 
 
 class LoginFailure(Base):
@@ -118,6 +133,7 @@ class ClassSession(Base):
 
     __tablename__ = "class_session"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     code: Mapped[str] = mapped_column(String(8), unique=True)
     title: Mapped[str] = mapped_column(String(120))
     commune: Mapped[str] = mapped_column(String(80), default="")
@@ -144,6 +160,7 @@ class ClassMember(Base):
     __table_args__ = (UniqueConstraint("class_id", "learner_id",
                                        name="uq_class_member_class_learner"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
     class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
                                           index=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
@@ -228,3 +245,50 @@ class PracticeBox(Base):
     due_round: Mapped[int] = mapped_column(Integer, default=0)
     last_round: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- What the union reports: teams, places, 1-to-1 help (issue 17; migration 0006) ---------
+
+class Team(Base):
+    """A youth team ("đội hình tình nguyện"): the union counts its work by team."""
+
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Place(Base):
+    """A commune, ward or special zone of the province, as a pick-list an admin edits
+    (seeded from ``trainer/data/places-*.yaml``), so that reports by commune add up."""
+
+    __tablename__ = "place"
+    __table_args__ = (UniqueConstraint("province", "name", name="uq_place_province_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="xã")  # phường, xã, đặc khu
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self) -> str:
+        """As people say it: "Phường Hồng Gai", "Xã Ba Chẽ", "Đặc khu Cô Tô"."""
+        return f"{self.kind.capitalize()} {self.name}"
+
+
+class SupportVisit(Base):
+    """Help given one to one, door to door or at a counter, without a class: who (a name
+    or initials and a birth year, as the person agreed), where, when, and what was done."""
+
+    __tablename__ = "support_visit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = uid_column()
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
+                                              index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    person: Mapped[str] = mapped_column(String(60))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    commune: Mapped[str] = mapped_column(String(80), default="")
+    kinds: Mapped[str] = mapped_column(String(200), default="")  # space-separated
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    volunteer: Mapped[Volunteer] = relationship()

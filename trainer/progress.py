@@ -71,6 +71,16 @@ def find_learner(db: Session, public_id: str | None) -> Learner | None:
     return db.scalar(_LEARNER, {"public_id": public_id})
 
 
+def is_public_id(value: object) -> bool:
+    """Whether ``value`` has the form of a learner's public id (a UUID)."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
 def get_or_create_learner(db: Session, public_id: str) -> Learner:
     learner = find_learner(db, public_id)
     if learner is None:

@@ -107,6 +107,9 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # An archive from a class laptop is far bigger than an answer: its page says so before
+    # CSRF reads the form (every other request keeps MAX_CONTENT_LENGTH, 16 KB).
+    app.before_request(_larger_uploads)
     csrf.init_app(app)
     # gzip/brotli for pages and (streamed) static files; static files are cached for a year.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
@@ -140,6 +143,15 @@ def init_app(app: Flask) -> None:
     app.context_processor(_page_context)
     # Settings chosen before the first answer move onto the learner created by it.
     app.after_request(_adopt_settings)
+
+
+LARGER_UPLOADS = {"volunteer.import_work": 200 * 1024 * 1024}  # endpoint -> bytes
+
+
+def _larger_uploads() -> None:
+    limit = LARGER_UPLOADS.get(request.endpoint or "")
+    if limit:
+        request.max_content_length = limit
 
 
 def _translations():
@@ -182,10 +194,16 @@ def current_learner() -> Learner | None:
 
 
 def ensure_learner() -> Learner:
-    """The learner behind this browser, created on their first answer (no sign-up)."""
+    """The learner behind this browser, created on their first answer (no sign-up).
+
+    A cookie this province signed but this database does not know yet (the phone
+    practised on another class laptop) keeps its id, so the two laptops' archives merge
+    into one person on the provincial server (``classroom.archive``)."""
     learner = current_learner()
     if learner is None:
-        learner = progress.get_or_create_learner(get_db(), progress.new_public_id())
+        known = session.get("learner")
+        learner = progress.get_or_create_learner(
+            get_db(), known if progress.is_public_id(known) else progress.new_public_id())
         session["learner"] = learner.public_id
         session.permanent = True
         g.learner = (learner.public_id, learner)

@@ -21,12 +21,23 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from trainer.classroom import auth, classes, kiosk, qr, reports
+from trainer.classroom import archive, auth, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
 from trainer.content.lesson import Lesson
-from trainer.forms import AddVolunteerForm, KioskSecretForm, LoginForm, NewClassForm
-from trainer.models import ClassSession, Volunteer
+from trainer.forms import (
+    VISIT_KIND_LABELS,
+    AddVolunteerForm,
+    KioskSecretForm,
+    LoginForm,
+    NewClassForm,
+    PlaceForm,
+    SupportVisitForm,
+    TeamForm,
+)
+from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer
 from trainer.screens.render import screen_ui
 from trainer.web import card_url, get_db, is_htmx, library, public_url, render, safe_next
 
@@ -251,32 +262,118 @@ def kiosk_secret(class_id: int, member_id: int):
                            saved=saved), 400 if form.errors else 200
 
 
-# --- reports ---------------------------------------------------------------------------------
+# --- reports and 1-to-1 help --------------------------------------------------------------
 
 @bp.get("/reports/")
 @volunteer_required
 def report():
-    """Figures for a date range and place, with a server-drawn SVG chart."""
-    start, end, place = _report_params()
-    found = reports.build(get_db(), current_volunteer(), start, end, place)
-    titles = {x.id: x for x in library().listing("vi")}
-    return render_template("volunteer/report.html", me=current_volunteer(), report=found,
-                           bars=reports.chart_bars(found), titles=titles)
+    """The union's figures for a date range, place, team and volunteer, with a chart."""
+    filters, notice = _report_filters()
+    if filters is None:
+        return _report_page(None, notice), 400
+    return _report_page(reports.build(get_db(), current_volunteer(), filters), notice)
 
 
-@bp.get("/reports/report.csv")
+@bp.get("/reports/print")
 @volunteer_required
-def report_csv():
-    start, end, place = _report_params()
-    found = reports.build(get_db(), current_volunteer(), start, end, place)
-    labels = {"from": _("Từ ngày"), "to": _("Đến ngày"), "place": _("Địa bàn"),
-              "classes": _("Số lớp đã tổ chức"), "learners": _("Số người được hỗ trợ"),
-              "lessons": _("Số bài đã học xong"), "steps": _("Số bước đã luyện tập"),
-              "date": _("Ngày"), "class": _("Lớp"), "lesson": _("Bài"), "step": _("Bước"),
-              "wrong": _("Số lần trả lời sai")}
-    name = f"tapso-bao-cao-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(reports.to_csv(found, labels), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def report_print():
+    """One printable page: the totals, the chart and the breakdown by commune."""
+    filters, notice = _report_filters()
+    if filters is None:
+        return _report_page(None, notice), 400
+    found = reports.build(get_db(), current_volunteer(), filters)
+    return render_template("volunteer/report_print.html", report=found,
+                           bars=reports.chart_bars(found), me=current_volunteer())
+
+
+@bp.get("/reports/report.<any(csv,xlsx):kind>")
+@volunteer_required
+def report_download(kind: str):
+    """The same figures for Excel: xlsx, or CSV with the separator the user's Excel
+    expects (``sep=semicolon`` for Vietnamese regional settings)."""
+    filters, notice = _report_filters()
+    if filters is None:
+        return _report_page(None, notice), 400
+    found = reports.build(get_db(), current_volunteer(), filters)
+    tables = reports.sheets(found, _report_labels(), _step_title)
+    name = f"tapso-bao-cao-{filters.start.isoformat()}-{filters.end.isoformat()}.{kind}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "xlsx":
+        return Response(reports.to_xlsx(tables), headers=disposition, mimetype=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    return Response(reports.to_csv(tables, delimiter), mimetype="text/csv",
+                    headers=disposition)
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@volunteer_required
+def new_visit():
+    """"Ghi nhận hỗ trợ 1-1": a door-to-door or counter visit, from a phone."""
+    form = SupportVisitForm()
+    saved = None
+    if form.validate_on_submit():
+        db = get_db()
+        visit = SupportVisit(volunteer_id=current_volunteer().id, held_on=form.held_on.data,
+                             person=form.person.data, birth_year=form.birth_year.data,
+                             commune=form.commune.data or "", kinds=" ".join(form.kinds.data))
+        db.add(visit)
+        db.commit()
+        saved = visit.person
+        form = SupportVisitForm(formdata=None)
+    mine = get_db().scalars(select(SupportVisit).where(
+        SupportVisit.volunteer_id == current_volunteer().id)
+        .order_by(SupportVisit.held_on.desc(), SupportVisit.id.desc()).limit(20)).all()
+    return render_template("volunteer/visit_new.html", me=current_volunteer(), form=form,
+                           saved=saved, visits=mine, places=_place_names(),
+                           kind_labels=VISIT_KIND_LABELS), 400 if form.errors else 200
+
+
+@bp.route("/places", methods=["GET", "POST"])
+@admin_required
+def places():
+    """The pick-lists reports count by: youth teams, and the province's communes."""
+    db = get_db()
+    team_form, place_form = TeamForm(prefix="team"), PlaceForm(prefix="place")
+    message = None
+    if request.method == "POST":
+        if "team-name" in request.form and team_form.validate_on_submit():
+            if db.scalar(select(Team).where(Team.name == team_form.name.data)) is None:
+                db.add(Team(name=team_form.name.data))
+                db.commit()
+            message = _("Đã thêm đội hình %(name)s.", name=team_form.name.data)
+            team_form = TeamForm(prefix="team", formdata=None)
+        elif "place-name" in request.form and place_form.validate_on_submit():
+            if db.scalar(select(Place).where(Place.province == place_form.province.data,
+                                             Place.name == place_form.name.data)) is None:
+                db.add(Place(province=place_form.province.data, kind=place_form.kind.data,
+                             name=place_form.name.data))
+                db.commit()
+            message = _("Đã thêm %(name)s.", name=place_form.name.data)
+            place_form = PlaceForm(prefix="place", formdata=None)
+        elif request.form.get("toggle_place", "").isdigit():
+            found = db.get(Place, int(request.form["toggle_place"][:9]))
+            if found is None:
+                abort(404)
+            found.active = not found.active
+            db.commit()
+            return redirect(url_for(".places"), code=303)
+        elif request.form.get("volunteer", "").isdigit():
+            person = db.get(Volunteer, int(request.form["volunteer"][:9]))
+            team_id = request.form.get("team_id", "")
+            team = db.get(Team, int(team_id[:9])) if team_id.isdigit() else None
+            if person is None or (team_id and team is None):
+                abort(404)
+            person.team_id = team.id if team else None
+            db.commit()
+            return redirect(url_for(".places"), code=303)
+    return render_template(
+        "volunteer/places.html", me=current_volunteer(), message=message,
+        team_form=team_form, place_form=place_form,
+        teams=db.scalars(select(Team).order_by(Team.name)).all(),
+        places=db.scalars(select(Place).order_by(Place.province, Place.kind, Place.name)).all(),
+        people=db.scalars(select(Volunteer).order_by(Volunteer.username)).all()), \
+        400 if team_form.errors or place_form.errors else 200
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -326,17 +423,109 @@ def _render_presenter(klass: ClassSession):
     return render("volunteer/presenter.html", "volunteer/_presenter_stage.html", **context)
 
 
-def _report_params() -> tuple[dt.date, dt.date, str]:
-    today = dt.date.today()
+def _report_filters() -> tuple[reports.Filters | None, str | None]:
+    """The report's filters from the address; None and a message for days that make no
+    report (the page then says so, and keeps the form)."""
+    args = request.args
+    try:
+        start, end, swapped = reports.date_range(args.get("start", ""), args.get("end", ""),
+                                                 dt.date.today())
+    except reports.RangeError as exc:
+        return None, {
+            "not-a-date": _("Ngày chưa đúng: chọn ngày trong lịch."),
+            "too-long": _("Khoảng thời gian dài quá: chọn nhiều nhất ba năm."),
+        }.get(exc.reason, _("Ngày nằm ngoài khoảng có thể báo cáo (từ năm 2020 đến hôm nay)."))
+    team = args.get("team", "")
+    who = args.get("volunteer", "")
+    filters = reports.Filters(start, end, args.get("place", "")[:80].strip(),
+                              int(team[:9]) if team.isdigit() else None,
+                              int(who[:9]) if who.isdigit() else None)
+    return filters, _("Ngày bắt đầu sau ngày kết thúc: đã đổi chỗ hai ngày.") if swapped else None
 
-    def day(name: str, default: dt.date) -> dt.date:
-        try:
-            return dt.date.fromisoformat(request.args.get(name, "")[:10])
-        except ValueError:
-            return default
 
-    start = day("start", today.replace(day=1))
-    end = day("end", today)
-    if end < start:
-        start, end = end, start
-    return start, end, request.args.get("place", "")[:80]
+def _report_page(found: reports.Report | None, notice: str | None) -> str:
+    db = get_db()
+    me = current_volunteer()
+    return render_template(
+        "volunteer/report.html", me=me, report=found, notice=notice, args=request.args,
+        bars=reports.chart_bars(found) if found else [], step_title=_step_title,
+        places=_place_names(), teams=db.scalars(select(Team).order_by(Team.name)).all(),
+        volunteers=db.scalars(select(Volunteer).order_by(Volunteer.username)).all()
+        if me.role == "admin" else [], kind_labels=VISIT_KIND_LABELS, age_groups=AGE_LABELS)
+
+
+AGE_LABELS = {"under-60": _l("Dưới 60 tuổi"), "60-69": _l("60–69 tuổi"),
+              "70-79": _l("70–79 tuổi"), "80+": _l("Từ 80 tuổi"),
+              "unknown": _l("Không rõ tuổi")}
+
+
+def _report_labels() -> dict[str, str]:
+    return {
+        "from": _("Từ ngày"), "to": _("Đến ngày"), "place": _("Địa bàn"),
+        "classes": _("Số lớp đã tổ chức"), "one_to_one": _("Số lượt hỗ trợ 1-1"),
+        "activities": _("Số hoạt động"), "people": _("Số người được hỗ trợ"),
+        "learners": _("Người học trong lớp"), "visit_people": _("Người được hỗ trợ 1-1"),
+        "lessons": _("Số bài đã học xong"), "steps": _("Số bước đã luyện tập"),
+        "date": _("Ngày"), "class": _("Lớp"), "lesson": _("Bài"), "step": _("Bước"),
+        "wrong": _("Số lần trả lời sai"), "volunteer": _("Tình nguyện viên"),
+        "team": _("Đội hình"), "week": _("Tuần (từ thứ Hai)"), "none": _("(chưa ghi)"),
+        "completed": _("Học xong mọi bài của lớp"), "summary": _("Tổng hợp"),
+        "by_commune": _("Theo xã, phường"), "by_team": _("Theo đội hình"),
+        "by_volunteer": _("Theo tình nguyện viên"), "by_week": _("Theo tuần"),
+        "classes_sheet": _("Các lớp"), "missed": _("Bước hay sai"),
+        **{f"age:{k}": str(v) for k, v in AGE_LABELS.items()},
+    }
+
+
+def _step_title(lesson_id: str, step_key: str) -> tuple[str, str]:
+    """A lesson's and a step's titles, as people read them (ids only if it is gone)."""
+    lesson = library().get(lesson_id, str(get_locale()))
+    index = lesson.step_index(step_key) if lesson else None
+    if lesson is None or index is None:
+        return lesson.title if lesson else lesson_id, step_key
+    return lesson.title, f"{index + 1}. {lesson.steps[index].heading}"
+
+
+def _place_names() -> list[str]:
+    return [p.label for p in get_db().scalars(
+        select(Place).where(Place.active.is_(True)).order_by(Place.kind, Place.name))]
+
+
+# --- bringing laptops' work together (admins) -------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_work():
+    """An admin uploads a file from a class laptop's `trainer export`: it merges into this
+    server, and the same file twice changes nothing."""
+    result = problem = None
+    code = 200
+    if request.method == "POST":
+        upload = request.files.get("archive")
+        if upload is None or not upload.filename:
+            problem, code = _("Bác chọn tệp .tapso từ máy của lớp trước đã."), 400
+        else:
+            config = current_app.config
+            db = get_db()
+            try:
+                result = archive.import_archive(
+                    db, upload.read(),
+                    archive.archive_key(config["SECRET_KEY"], config["ARCHIVE_KEY"]))
+            except archive.ArchiveError as exc:
+                db.rollback()
+                problem, code = _archive_problem(exc.reason), 400
+            else:
+                db.commit()
+    return render_template("volunteer/import.html", me=current_volunteer(), result=result,
+                           problem=problem, kinds=archive.KINDS), code
+
+
+def _archive_problem(reason: str) -> str:
+    return {
+        "truncated": _("Tệp chưa đủ (có thể bị cắt khi chép). Bác chép lại tệp rồi thử lại. "
+                       "Chưa có gì được nhập."),
+        "signature": _("Chữ ký của tệp không khớp: tệp đã bị sửa, hoặc máy của lớp dùng khoá "
+                       "khác (TRAINER_ARCHIVE_KEY). Chưa có gì được nhập."),
+        "newer": _("Tệp làm từ phiên bản Tập Số mới hơn. Bác cập nhật máy chủ trước. "
+                   "Chưa có gì được nhập."),
+    }.get(reason, _("Đây không phải tệp xuất từ Tập Số. Chưa có gì được nhập."))
