@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import socket
 import sys
 import threading
 from dataclasses import asdict
