@@ -179,12 +179,31 @@ def test_wrong_and_expired_codes_get_a_clear_message(app, client):
     assert r.status_code == 400 and "Không tìm thấy lớp" in r.get_data(as_text=True)
     v = volunteer_client(app)
     old = make_class(v, held_on=dt.date.today() - dt.timedelta(days=5))
+    with app.app_context():  # written down five days ago too: over
+        db = app.extensions["sessionmaker"]()
+        db.get(ClassSession, old).created_at -= dt.timedelta(days=5)
+        db.commit()
+        db.close()
     r = client.post("/join", data={"code": code_of(app, old)})
     assert r.status_code == 410 and "đã kết thúc" in r.get_data(as_text=True)
     closed = make_class(v)
     v.post(f"/volunteer/classes/{closed}/close")
     assert client.get(f"/join/{code_of(app, closed)}").status_code == 410
     assert client.get("/join/abc").status_code == 404
+
+
+def test_a_past_session_written_down_today_stays_open_for_recording(app, client):
+    """Last week's door-to-door visits: the class is dated then, written down now, and
+    people can still be added to it today; it counts on its own date in the reports."""
+    v = volunteer_client(app)
+    last_week = dt.date.today() - dt.timedelta(days=7)
+    past = make_class(v, title="Thăm nhà thôn 3", held_on=last_week)
+    join(app, code_of(app, past), "Bà Tư", "1947")
+    query = {"start": last_week.isoformat(), "end": last_week.isoformat()}
+    page = v.get("/volunteer/reports/", query_string=query).get_data(as_text=True)
+    assert re.search(r'data-total="classes"><strong>1</strong>', page)
+    v.post(f"/volunteer/classes/{past}/close")  # closing stays the volunteer's choice
+    assert client.get(f"/join/{code_of(app, past)}").status_code == 410
 
 
 def test_joining_keeps_the_progress_the_phone_already_has(app, client):

@@ -95,7 +95,11 @@ def class_for(db: Session, volunteer: Volunteer, class_id: int) -> ClassSession 
 
 
 def is_open(klass: ClassSession, today: dt.date) -> bool:
-    return klass.closed_at is None and today <= klass.held_on + CODE_GRACE
+    """Open until the volunteer closes it, or until the day after the later of its date
+    and the day it was written down: last week's door-to-door session, recorded today,
+    stays open for recording today and tomorrow."""
+    written = klass.created_at.date() if klass.created_at else klass.held_on
+    return klass.closed_at is None and today <= max(klass.held_on, written) + CODE_GRACE
 
 
 def find_by_code(db: Session, code: str, today: dt.date) -> ClassSession:
@@ -150,7 +154,8 @@ _MEMBERSHIP = (select(ClassMember).join(ClassMember.klass)  # every step page as
                .options(contains_eager(ClassMember.klass))
                .where(ClassMember.learner_id == bindparam("learner_id"),
                       ClassSession.closed_at.is_(None),
-                      ClassSession.held_on >= bindparam("since"))
+                      (ClassSession.held_on >= bindparam("since"))
+                      | (ClassSession.created_at >= bindparam("since")))
                .order_by(ClassMember.joined_at.desc(), ClassMember.id.desc()).limit(1))
 
 
