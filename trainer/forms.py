@@ -180,6 +180,13 @@ def _birth_year(today: dt.date):  # noqa: ANN202 - a WTForms validator
     return check
 
 
+def _at_least_one(field: SelectMultipleField) -> None:
+    """Checked on the server: ``required`` on a group of checkboxes would make the browser
+    demand every one of them, and refuse to send the form without a word."""
+    if not field.data:
+        raise ValidationError(_l("Chọn ít nhất một việc đã giúp."))
+
+
 class SupportVisitForm(FlaskForm):
     """One person helped 1-to-1 (door to door, at the commune centre's counter), recorded
     from a phone in under a minute. A past day is fine: visits are often written up later."""
@@ -194,7 +201,7 @@ class SupportVisitForm(FlaskForm):
         _l("Đã giúp việc gì"), choices=[SelectChoice(k, v) for k, v in VISIT_KIND_LABELS.items()],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
         invalid_choice_message=_l("Chọn việc trong danh sách."),
-        validators=[DataRequired(_l("Chọn ít nhất một việc đã giúp."))])
+        validators=[lambda _form, field: _at_least_one(field)])
     held_on = DateField(_l("Ngày hỗ trợ"), default=dt.date.today,
                         invalid_value_message=_l("Ngày hỗ trợ chưa đúng."),
                         validators=[DataRequired(_l("Ngày hỗ trợ chưa đúng."))])
