@@ -62,7 +62,7 @@ class Kind:
     keys: tuple[str, ...]
     example: str  # YAML of one component, rendered in the catalogue and the tests
     id_is: str = ""  # "target" or "field": what its own ``id`` is
-    item_keys: tuple[str, ...] = ()  # keys of each item of ``items`` (items with ``id`` are targets)
+    item_keys: tuple[str, ...] = ()  # keys of each item in ``items`` (an item's id is a target)
     target_keys: tuple[str, ...] = ()  # keys whose value is a target id (permission: allow...)
     fixed: tuple[str, ...] = ()  # targets it always draws (call controls), chosen by ``controls``
     required: tuple[str, ...] = ()
@@ -76,9 +76,10 @@ KINDS: dict[str, Kind] = {
                    ("title", "subtitle", "back", "actions"),
                    "appbar:\n  title: Danh bạ\n  back: true\n  actions:\n"
                    "    - {id: tim-kiem, icon: search, label: Tìm}\n", item_keys=()),
-    "tabs": Kind("Bottom tabs, each with an icon and a word; `selected: true` marks the open one.",
-                 ("items",), "tabs:\n  items:\n    - {id: tab-tin-nhan, icon: chat, label: Tin nhắn,"
-                 " selected: true}\n    - {id: tab-danh-ba, icon: contacts, label: Danh bạ}\n",
+    "tabs": Kind("Bottom tabs, each with an icon and a word; `selected: true` marks the open "
+                 "one.",
+                 ("items",), "tabs:\n  items:\n    - {id: tab-tin-nhan, icon: chat, "
+                 "label: Tin nhắn, selected: true}\n    - {id: tab-danh-ba, icon: contacts, label: Danh bạ}\n",
                  item_keys=("id", "icon", "label", "selected"), required=("items",)),
     "tiles": Kind("A grid of tiles (the app's home): icon and words on each.",
                   ("items", "columns"), "tiles:\n  items:\n    - {id: the-bhyt, icon: card, label: "
@@ -135,7 +136,8 @@ KINDS: dict[str, Kind] = {
     "dialog": Kind("A dialog over the screen: title, text and buttons.",
                    ("title", "text", "items"),
                    "dialog:\n  title: Xác nhận\n  text: Bác có chắc không?\n  items:\n"
-                   "    - {id: huy, label: Huỷ}\n    - {id: dong-y, label: Đồng ý, style: primary}\n",
+                   "    - {id: huy, label: Huỷ}\n"
+                   "    - {id: dong-y, label: Đồng ý, style: primary}\n",
                    item_keys=("id", "label", "style"), required=("items",)),
     "sheet": Kind("A bottom sheet: a title and a list of choices.", ("title", "text", "items"),
                   "sheet:\n  title: Chia sẻ\n  items:\n    - {id: gui-anh, icon: image, label: Gửi "
@@ -428,6 +430,8 @@ def read_app(path: Path, problems: list[Problem]) -> tuple[KitApp | None, list[S
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= len(text.splitlines()):  # at the end: where it began
+            mark = getattr(exc, "context_mark", None) or mark
         problems.append(Problem(shown, mark.line + 1 if mark else 1,
                                 f"YAML error: {getattr(exc, 'problem', None) or exc}. Check the "
                                 "indentation, and put text containing ':' or '#' in quotes."))
@@ -604,7 +608,8 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
     example = spec.get("example") or _example(full, kit)
     return Screen(full, title.strip(), frozenset(kit.targets({}) | {"back", "home"}),
                   frozenset(kit.fields()), str(example).strip("\n"), "phone",
-                  str(spec.get("description") or ""), source=app.path, kit=kit)
+                  str(spec.get("description") or ""),
+                  source=f"{app.path}:{key_node.start_mark.line + 1}", kit=kit)
 
 
 def _read_component(app: KitApp, screen: str, item: Any, node: yaml.Node,
