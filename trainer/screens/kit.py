@@ -79,7 +79,8 @@ KINDS: dict[str, Kind] = {
     "tabs": Kind("Bottom tabs, each with an icon and a word; `selected: true` marks the open "
                  "one.",
                  ("items",), "tabs:\n  items:\n    - {id: tab-tin-nhan, icon: chat, "
-                 "label: Tin nhắn, selected: true}\n    - {id: tab-danh-ba, icon: contacts, label: Danh bạ}\n",
+                 "label: Tin nhắn, selected: true}\n"
+                 "    - {id: tab-danh-ba, icon: contacts, label: Danh bạ}\n",
                  item_keys=("id", "icon", "label", "selected"), required=("items",)),
     "tiles": Kind("A grid of tiles (the app's home): icon and words on each.",
                   ("items", "columns"), "tiles:\n  items:\n    - {id: the-bhyt, icon: card, label: "
