@@ -768,8 +768,8 @@ def kit_icon(name: str) -> str:
 def initials(name: Any) -> str:
     """One or two letters for an avatar: the first letter of the last word (Vietnamese given
     names come last)."""
-    words = [w for w in SPAN.sub(lambda m: m.group(2), str(name or "")).replace("(", " ").split()
-             if w[:1].isalpha()]
+    bare = re.sub(r"\(.*?\)", " ", SPAN.sub(lambda m: m.group(2), str(name or "")))
+    words = [w for w in bare.split() if w[:1].isalpha()]  # "Minh (con trai)": M
     return words[0][:1].upper() if len(words) == 1 else (words[-1][:1].upper() if words else "?")
 
 
