@@ -288,3 +288,19 @@ def test_the_bundled_apps_use_at_least_twenty_kit_screens():
     kit_used = {n for n in used if n in SCREENS and SCREENS[n].kit is not None}
     assert len(kit_used) >= 20, sorted(kit_used)
     assert {a.id for a in APPS.values()} >= {"zalo", "vssid", "nganhang", "vimau", "trolyai"}
+
+
+def test_the_app_in_docs_authoring_loads_without_a_problem(tmp_path, lessons_dir):
+    doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    chapter = doc[doc.index("## 10. Một ứng dụng mới"):]
+    example = re.search(r"```yaml\n(.*?)```", chapter, re.S).group(1)
+    write_app(lessons_dir.root / "apps", "nhathuoc", example)
+    lessons_dir("vi/nha-thuoc.md", step_lesson(
+        "id: a\nscreen: nhathuoc.order\ntype:\n  field: ten-thuoc\n  answer: Paracetamol\n"
+    ).replace("topic: phone", "topic: " + next(iter(load_library(lessons_dir.root).topics))))
+    library = load_library(lessons_dir.root)
+    assert library.problems == [] and len(library.lessons) == 1
+    assert SCREENS["nhathuoc.home"].targets == {"dat-thuoc", "don-thuoc", "back", "home"}
+    assert "app-nhathuoc" in SCREENS["phone.home"].targets
+    for kind in KINDS:  # the chapter's table lists every component
+        assert f"| `{kind}` |" in chapter
