@@ -752,6 +752,12 @@ def _example(name: str, kit: KitScreen) -> str:
 
 # --- For the templates ----------------------------------------------------------------------
 
+def app_styles() -> str:
+    """Each app's colours as CSS custom properties (checked as #rrggbb when read)."""
+    return "".join(f".kit-app-{a.id}{{--kit:{a.colour};--kit-ink:{a.ink}}}\n"
+                   for a in sorted(APPS.values(), key=lambda a: a.id))
+
+
 @template_filter
 def kit_home_apps(state: Mapping[str, Any] | None) -> list[KitApp]:
     """Kit apps shown on the phone's home screen given the state, in their order."""
