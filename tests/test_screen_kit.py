@@ -177,6 +177,9 @@ BROKEN = {
     "twice": ("- button: {id: b, label: B}\n              - button: {id: b, label: C}",
               "The id 'b' is used twice"),
     "unknown icon": ("- button: {id: a, label: A, icon: bnak}", "Did you mean 'bank'?"),
+    "icon alone": ("- tiles: {items: [{id: a, icon: bank}]}", "words beside every icon"),
+    "not a number": ("- pinpad: {id: a, length: sáu}", "'length:' is a whole number"),
+    "not a list": ("- call: {mode: in-call, controls: end}", "'controls:' is a list"),
 }
 
 

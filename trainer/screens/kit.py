@@ -102,8 +102,8 @@ KINDS: dict[str, Kind] = {
     "card": Kind("A card of label–value rows, with an optional title, QR code and id to tap.",
                  ("id", "title", "rows", "qr", "note"),
                  "card:\n  title: Thẻ bảo hiểm y tế\n  qr: true\n  rows:\n"
-                 "    - {label: Họ tên, value: NGUYỄN THỊ MẪU}\n"
-                 "    - {label: Mã số BHXH, value: \"0123456789\"}\n", id_is="target"),
+                 "    - {label: Họ tên, value: NGUYỄN THỊ TẬP}\n"
+                 "    - {label: Mã số BHXH, value: \"000158012345\"}\n", id_is="target"),
     "balance": Kind("An account balance that is hidden (******) until the eye is tapped.",
                     ("id", "label", "amount", "hidden"),
                     "balance: {id: xem-so-du, label: Số dư, amount: 12.500.000 đ, hidden: true}\n",
@@ -206,9 +206,6 @@ KINDS: dict[str, Kind] = {
     "image": Kind("A picture placeholder with a caption (photo, document).",
                   ("caption", "icon"), "image: {icon: image, caption: Ảnh chụp hoá đơn}\n"),
 }
-CONTROLS = {"answer": "Trả lời", "decline": "Từ chối", "mic": "Micrô", "camera": "Camera",
-            "speaker": "Loa ngoài", "flip": "Đổi camera", "end": "Kết thúc"}
-LIST_KINDS = {k for k, kind in KINDS.items() if "items_from" in kind.keys}
 
 
 @dataclass(frozen=True)
@@ -692,12 +689,30 @@ def _read_component(app: KitApp, screen: str, item: Any, node: yaml.Node,
                               + _suggest(key, kind.item_keys)
                               + f" Items take: {', '.join(kind.item_keys)}.")
                         ok = False
+                if "label" in kind.item_keys and "title" not in kind.item_keys \
+                        and not entry.get("label"):
+                    f.add(at, f"Each item of '{kind_name}' needs 'label:': words beside every "
+                              "icon, for learners who do not know the pictures.")
+                    ok = False
                 if entry.get("id") is not None and not ID_RE.match(str(entry["id"])):
                     f.add(_key_node(at, "id"), f"'id: {entry['id']}' must be lower-case "
                           "letters, digits and '-'.")
                     ok = False
+    for key, top in (("length", 12), ("columns", 4), ("seconds", 600)):
+        value = props.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or not 1 <= value <= top):
+            f.add(_key_node(body_node, key), f"'{key}:' is a whole number from 1 to {top}.")
+            ok = False
+    for key in ("says", "controls"):
+        value = props.get(key)
+        if value is not None and not isinstance(value, list) and not (
+                isinstance(value, str) and PLACEHOLDER.fullmatch(value)):
+            f.add(_key_node(body_node, key), f"'{key}:' is a list: [a, b] or one '- ' line "
+                  "per item (or \"{state_key}\" for a list in the state).")
+            ok = False
     if kind_name == "call":
-        for control in props.get("controls") or ():
+        for control in props.get("controls") if isinstance(props.get("controls"), list) else ():
             if control not in kind.fixed:
                 f.add(_key_node(body_node, "controls"), f"The call has no button '{control}'."
                       + _suggest(str(control), kind.fixed) + f" Buttons: {', '.join(kind.fixed)}.")
