@@ -97,6 +97,7 @@ def test_targets_follow_the_state_at_the_step():
     found = chat.targets_for({"zalo_chat": said})
     assert {"money", "m2"} <= found and "m1" not in found  # a plain bubble is no button
     assert "money" not in chat.targets_for({"other_key": said})  # what the screen never reads
+    assert "money" not in chat.targets_for({"zalo_chat": said}, spans=False)  # a tap step
     assert "notif" in chat.targets_for({"notification": {"id": "notif", "text": "x"}})
     call = SCREENS["zalo.in_call"]
     assert "net" in call.targets_for({"hinh_mo": True, "loi_goi": ["[[net: mạng yếu]]"]})

@@ -68,18 +68,22 @@ class Screen:
         group, _, name = self.name.partition(".")
         return f"screens/{group}/{name}.html"
 
-    def targets_for(self, state: Mapping[str, Any] | None) -> set[str]:
-        """The targets this screen draws given the lesson's state at a step. A kit screen
-        knows exactly (its components' ids, ids from state lists, the phone's buttons);
-        a built-in screen adds the ids and ``[[spans]]`` anywhere in the state."""
+    def targets_for(self, state: Mapping[str, Any] | None, *, spans: bool = True) -> set[str]:
+        """The targets this screen draws given the lesson's state at a step.
+
+        A kit screen knows exactly: its components' ids, ids from state lists, the phone's
+        buttons, and (with ``spans``) the ``[[name: words]]`` parts of the text it shows,
+        which are buttons in a spot step only, so a tap step asks with ``spans=False``. A
+        built-in screen adds the ids and spans anywhere in the state."""
         state = state or {}
         if self.kit is None:
             return set(self.targets) | dynamic_targets(state)
-        found = self.kit.targets(state) | {"back", "home"}
+        found = self.kit.targets(state, spans=spans) | {"back", "home"}
         note = state.get("notification")
         if isinstance(note, Mapping) and isinstance(note.get("id"), str):
             found.add(note["id"])  # the phone frame draws the banner on every screen
-            found |= {m.group(1) for m in SPAN.finditer(str(note.get("text", "")))}
+            if spans:
+                found |= {m.group(1) for m in SPAN.finditer(str(note.get("text", "")))}
         return found
 
     @property

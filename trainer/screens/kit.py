@@ -263,15 +263,15 @@ class KitScreen:
             shown.append(Component(c.kind, props, c.line))
         return shown
 
-    def targets(self, state: Mapping[str, Any] | None) -> set[str]:
+    def targets(self, state: Mapping[str, Any] | None, *, spans: bool = True) -> set[str]:
         """Exactly the targets drawn given the state: ids of buttons, items, controls and
-        the ``[[name: words]]`` parts of the text shown."""
+        (with ``spans``) the ``[[name: words]]`` parts of the text shown."""
         shown = self.draw(state)
         if any(c.kind in BLOCKING for c in shown):  # a dialog covers the rest: only it is tappable
             shown = [c for c in shown if c.kind in BLOCKING]
         found: set[str] = set()
         for c in shown:
-            found |= component_targets(c)
+            found |= component_targets(c, spans=spans)
         return found
 
     def fields(self) -> set[str]:
@@ -287,7 +287,7 @@ class KitScreen:
         return keys
 
 
-def component_targets(c: Component) -> set[str]:
+def component_targets(c: Component, *, spans: bool = True) -> set[str]:
     kind, props = KINDS[c.kind], c.props
     found: set[str] = set()
     if kind.id_is == "target" and props.get("id"):
@@ -305,7 +305,8 @@ def component_targets(c: Component) -> set[str]:
     else:
         found |= {str(i["id"]) for i in props.get("items") or () if isinstance(i, Mapping)
                   and i.get("id")}
-    found |= {m.group(1) for m in SPAN.finditer(_text_of(props))}
+    if spans:
+        found |= {m.group(1) for m in SPAN.finditer(_text_of(props))}
     return found
 
 
