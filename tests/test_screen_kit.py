@@ -308,3 +308,20 @@ def test_the_app_in_docs_authoring_loads_without_a_problem(tmp_path, lessons_dir
     assert "app-nhathuoc" in SCREENS["phone.home"].targets
     for kind in KINDS:  # the chapter's table lists every component
         assert f"| `{kind}` |" in chapter
+
+
+def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
+    write_app(lessons_dir.root / "apps", "demo", """\
+        app: demo
+        name: Demo
+        screens:
+          one:
+            title: Demo
+            components:
+              - button: {id: ok, label: OK}
+        """)
+    result = CliRunner().invoke(screens_command, ["--json"],
+                                env={"TRAINER_LESSONS_DIR": str(lessons_dir.root)})
+    listed = {s["name"]: s for s in json.loads(result.output)["screens"]}
+    assert listed["demo.one"]["targets"] == ["back", "home", "ok"]
+    assert "zalo.chat" not in listed  # the bundled apps belong to the other folder
