@@ -325,3 +325,33 @@ def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
     listed = {s["name"]: s for s in json.loads(result.output)["screens"]}
     assert listed["demo.one"]["targets"] == ["back", "home", "ok"]
     assert "zalo.chat" not in listed  # the bundled apps belong to the other folder
+
+
+def test_a_kit_screen_in_the_browser_frame_has_its_address_bar(app, tmp_path):
+    write_app(tmp_path, "trangmau", """\
+        app: trangmau
+        name: Trang mẫu
+        state:
+          trang: hoadon-mau.example
+        screens:
+          page:
+            title: Trang tra cứu hoá đơn
+            frame: browser
+            address: "{trang}/tra-cuu"
+            components:
+              - text: {text: Tra cứu hoá đơn, style: title}
+              - button: {id: tra-cuu, label: Tra cứu}
+          broken:
+            title: Không có địa chỉ
+            frame: browser
+            components:
+              - text: x
+        """)
+    problems = load_apps(tmp_path)
+    assert [p.line for p in problems] == [13] and "give its 'address:'" in problems[0].message
+    screen = SCREENS["trangmau.page"]
+    assert screen.frame == "browser" and screen.targets_for({}) == {"tra-cuu", "address"}
+    html = draw(app, "trangmau.page", {"trang": "gia-mao.example"})
+    assert 'class="browser kit kit-app-trangmau' in html and "practice-marker" in html
+    assert "gia-mao.example/tra-cuu" in html and 'data-target="address"' in html
+    assert 'data-target="home"' not in html  # no phone around a web page

@@ -64,7 +64,7 @@ class Screen:
     @property
     def template(self) -> str:
         if self.kit is not None:
-            return "screens/kit/screen.html"
+            return "screens/kit/page.html" if self.frame == "browser" else "screens/kit/screen.html"
         group, _, name = self.name.partition(".")
         return f"screens/{group}/{name}.html"
 
@@ -78,6 +78,8 @@ class Screen:
         state = state or {}
         if self.kit is None:
             return set(self.targets) | dynamic_targets(state)
+        if self.frame == "browser":  # the address bar, tapped to read the whole address
+            return self.kit.targets(state, spans=spans) | {"address"}
         found = self.kit.targets(state, spans=spans) | {"back", "home"}
         note = state.get("notification")
         if isinstance(note, Mapping) and isinstance(note.get("id"), str):

@@ -43,7 +43,8 @@ STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 ICONS = STATIC / "img" / "kit"  # the bundled icons: <name>.svg
 APP_KEYS = ("app", "name", "colour", "ink", "icon", "home", "home_when", "reconstruction",
             "sources", "state", "screens")
-SCREEN_KEYS = ("title", "description", "example", "background", "components")
+SCREEN_KEYS = ("title", "description", "example", "background", "frame", "address",
+               "components")
 COMMON_KEYS = ("when", "unless")
 APP_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
@@ -240,6 +241,10 @@ class KitScreen:
     app: KitApp
     components: tuple[Component, ...]
     background: str = "light"
+    address: str = ""  # in a browser frame: the web address shown in the bar
+
+    def address_at(self, state: Mapping[str, Any] | None) -> str:
+        return str(_fill(self.address, self.state(state)))
 
     def state(self, state: Mapping[str, Any] | None) -> dict:
         """The lesson's state over the app's defaults."""
@@ -284,7 +289,7 @@ class KitScreen:
         for c in self.components:
             keys |= {str(c.props[k]) for k in ("when", "unless", "items_from") if c.props.get(k)}
             keys |= set(PLACEHOLDER.findall(_text_of(c.props)))
-        return keys
+        return keys | set(PLACEHOLDER.findall(self.address))
 
 
 def component_targets(c: Component, *, spans: bool = True) -> set[str]:
@@ -585,6 +590,20 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
     if background not in BACKGROUNDS:
         f.add(_key_node(node, "background"), f"'background:' is one of {', '.join(BACKGROUNDS)}.")
         background = "light"
+    frame = spec.get("frame", "phone")
+    if frame not in ("phone", "browser"):
+        f.add(_key_node(node, "frame"), "'frame:' is phone (the default) or browser (a web "
+                                        "page in a browser, with its address bar).")
+        frame = "phone"
+    address = spec.get("address") or ""
+    if frame == "browser" and not isinstance(address, str) or frame == "browser" and not address:
+        f.add(_key_node(node, "address") if "address" in spec else key_node,
+              f"Screen {full} is in a browser: give its 'address:' (a practice address ending "
+              "in .example, or the official one the lesson teaches).")
+        address = ""
+    for key in set(PLACEHOLDER.findall(str(address))) - set(app.state):
+        f.add(_key_node(node, "address"), f"'{{{key}}}' names a state key the app does not "
+                                          "declare. Add it under 'state:'.")
     items = spec.get("components")
     items_node = _value_node(node, "components")
     if not isinstance(items, list) or not items:
@@ -596,7 +615,7 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
         component = _read_component(app, full, item, _value_node(items_node, i), f)
         if component is not None:
             components.append(component)
-    kit = KitScreen(app, tuple(components), background)
+    kit = KitScreen(app, tuple(components), background, str(address))
     ids: dict[str, int] = {}
     for c in components:
         if c.props.get("when") or c.props.get("unless"):
@@ -608,8 +627,9 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
                                           "each thing on a screen its own id."))
             ids.setdefault(name_, c.line)
     example = spec.get("example") or _example(full, kit)
-    return Screen(full, title.strip(), frozenset(kit.targets({}) | {"back", "home"}),
-                  frozenset(kit.fields()), str(example).strip("\n"), "phone",
+    frame_targets = {"address"} if frame == "browser" else {"back", "home"}
+    return Screen(full, title.strip(), frozenset(kit.targets({}) | frame_targets),
+                  frozenset(kit.fields()), str(example).strip("\n"), frame,
                   str(spec.get("description") or ""),
                   source=f"{app.path}:{key_node.start_mark.line + 1}", kit=kit)
 
