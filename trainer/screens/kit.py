@@ -39,8 +39,6 @@ import yaml
 from trainer.content.lesson import Problem
 from trainer.screens import SCREENS, SPAN, Screen, template_filter
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
-ICONS = STATIC / "img" / "kit"  # the bundled icons: <name>.svg
 APP_KEYS = ("app", "name", "colour", "ink", "icon", "home", "home_when", "reconstruction",
             "sources", "state", "screens")
 SCREEN_KEYS = ("title", "description", "example", "background", "frame", "address",
@@ -513,8 +511,16 @@ def read_app(path: Path, problems: list[Problem]) -> tuple[KitApp | None, list[S
     return app, screens
 
 
+def icons_dir() -> Path:
+    """The bundled icons, ``static/img/kit/<name>.svg`` (in a checkout or the installed
+    package)."""
+    from trainer.config import resource_dir  # noqa: PLC0415 (config knows Flask's CLI)
+
+    return resource_dir("static") / "img" / "kit"
+
+
 def _icon(value: Any, path: Path, f: _File, node: yaml.Node) -> tuple[str, Path | None]:
-    bundled = sorted(p.stem for p in ICONS.glob("*.svg"))
+    bundled = sorted(p.stem for p in icons_dir().glob("*.svg"))
     if not isinstance(value, str) or not value:
         f.add(node, "'icon:' is the name of a bundled icon or an .svg file beside the app file.")
         return "app", None
@@ -758,8 +764,8 @@ def _read_component(app: KitApp, screen: str, item: Any, node: yaml.Node,
               + _suggest(key, known) + " Add it under 'state:' at the top of the app file.")
         ok = False
     for icon in _icons_in(props):
-        if not (ICONS / f"{icon}.svg").is_file():
-            bundled = sorted(p.stem for p in ICONS.glob("*.svg"))
+        if not (icons_dir() / f"{icon}.svg").is_file():
+            bundled = sorted(p.stem for p in icons_dir().glob("*.svg"))
             f.add(node, f"There is no bundled icon '{icon}'." + _suggest(icon, bundled)
                   + " Bundled icons: " + ", ".join(bundled) + ".")
             ok = False
