@@ -44,7 +44,7 @@ def test_at_most_twelve_plain_modules_at_the_top():
 
 AREAS = {"home": None, "lessons": {"lessons"}, "practice": {"practice"},
          "classroom": {"join", "class"}, "volunteer": {"volunteer"}, "kiosk": {"kiosk"},
-         "authors": {"authors"}}
+         "authors": {"authors"}, "kit": {"kit"}}
 
 
 def test_each_blueprint_owns_its_area_of_urls(app):

@@ -29,9 +29,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["library"] = library
 
     web.init_app(app)
-    from trainer.views import authors, classroom, home, kiosk, learner, lessons, practice, volunteer
+    from trainer.views import (
+        authors,
+        classroom,
+        home,
+        kiosk,
+        kit,
+        learner,
+        lessons,
+        practice,
+        volunteer,
+    )
 
-    for area in (home, lessons, practice, learner, classroom, volunteer, kiosk, authors):
+    for area in (home, lessons, practice, learner, classroom, volunteer, kiosk, authors, kit):
         app.register_blueprint(area.bp)
     from trainer import cli
 

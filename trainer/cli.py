@@ -61,6 +61,39 @@ def check_command(directory: Path | None, as_json: bool, translations: bool = Fa
     sys.exit(1 if library.problems else 0)
 
 
+@click.command("screens")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the screens as JSON.")
+def screens_command(directory: Path | None, as_json: bool) -> None:
+    """List every screen a lesson can use: its targets, fields and where it is defined
+    (a built-in screens.yaml or an app file under the lessons' apps/ folder)."""
+    from trainer.config import lessons_dir
+    from trainer.screens import SCREENS
+
+    root = directory or lessons_dir()  # TRAINER_LESSONS_DIR, like check and serve
+    library = load_library(root)  # loads the apps in <root>/apps, reporting their problems
+    screens = sorted(SCREENS.values(), key=lambda s: s.name)
+    if as_json:
+        click.echo(json.dumps({
+            "screens": [{"name": s.name, "title": s.title, "targets": sorted(s.targets),
+                         "fields": sorted(s.fields), "kind": "kit" if s.kit else "built-in",
+                         "defined_in": s.source, "reads": sorted(s.reads)} for s in screens],
+            "errors": [{"path": p.path, "line": p.line, "message": p.message}
+                       for p in library.problems if "/apps/" in f"/{p.path}"],
+        }, ensure_ascii=False, indent=2))
+        return
+    for s in screens:
+        click.echo(f"{s.name}  ({s.source or 'built-in'})\n  {s.title}")
+        click.echo(f"  tap:   {', '.join(sorted(s.targets)) or '-'}")
+        click.echo(f"  type:  {', '.join(sorted(s.fields)) or '-'}")
+        if s.reads:
+            click.echo(f"  state: {', '.join(sorted(s.reads))}")
+    for problem in library.problems:
+        if "/apps/" in f"/{problem.path}":
+            click.echo(str(problem), err=True)
+    click.echo(f"{len(screens)} screens ({sum(1 for s in screens if s.kit)} from apps).")
+
+
 def _translation_status(library) -> list:
     from trainer.config import resource_dir
     from trainer.content.authoring.translations import translation_status
@@ -368,7 +401,7 @@ ARCHIVE_PROBLEMS = {
 }
 
 COMMANDS = (check_command, serve_command, db_group, create_admin_command, backup_command,
-            export_data_command, new_command, export_command, import_command)
+            export_data_command, new_command, export_command, import_command, screens_command)
 
 
 def init_app(app: Flask) -> None:

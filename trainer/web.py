@@ -125,11 +125,16 @@ def init_app(app: Flask) -> None:
     # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
     screen_css = Path(app.config["STATIC_DIR"]) / "css" / "screens"
     app.config["SCREEN_CSS"] = sorted(f"css/screens/{p.name}" for p in screen_css.glob("*.css"))
-    from trainer.screens.render import draw_screen  # it draws with this module's helpers
+    from trainer.screens.render import (  # they draw with this module's helpers
+        draw_screen,
+        kit_app_icon,
+        kit_css_url,
+    )
 
     app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
                                  get_locale=get_locale, draw_screen=draw_screen,
-                                 lesson_card=lesson_card)
+                                 lesson_card=lesson_card, kit_css_url=kit_css_url,
+                                 kit_app_icon=kit_app_icon)
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from trainer.content.lesson import Lesson, LessonError, Problem
 from trainer.content.parser import _Collector, load_yaml, parse_lesson
+from trainer.screens.kit import load_apps
 
 DEFAULT_LOCALE = "vi"
 TOPICS_FILE = "topics.yaml"
@@ -73,6 +74,7 @@ def load_library(root: str | Path) -> Library:
     root = Path(root)
     library = Library(root=root)
     library.topics = _load_topics(root, library.problems)
+    library.problems.extend(load_apps(root / "apps"))  # before lessons: they use its screens
     files = sorted(p for p in root.glob("*/*.md") if p.parent.name != "audio")
     for path in files:
         locale = path.parent.name

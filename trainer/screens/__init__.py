@@ -58,11 +58,40 @@ class Screen:
     example: str = ""  # a complete step block, shown in the catalogue
     frame: str = "phone"  # "phone" or "browser"
     description: str = ""
+    source: str = ""  # where it is declared: a screens.yaml or an app file (file:line)
+    kit: Any = None  # a kit.KitScreen for screens of apps written in YAML
 
     @property
     def template(self) -> str:
+        if self.kit is not None:
+            return "screens/kit/page.html" if self.frame == "browser" else "screens/kit/screen.html"
         group, _, name = self.name.partition(".")
         return f"screens/{group}/{name}.html"
+
+    def targets_for(self, state: Mapping[str, Any] | None, *, spans: bool = True) -> set[str]:
+        """The targets this screen draws given the lesson's state at a step.
+
+        A kit screen knows exactly: its components' ids, ids from state lists, the phone's
+        buttons, and (with ``spans``) the ``[[name: words]]`` parts of the text it shows,
+        which are buttons in a spot step only, so a tap step asks with ``spans=False``. A
+        built-in screen adds the ids and spans anywhere in the state."""
+        state = state or {}
+        if self.kit is None:
+            return set(self.targets) | dynamic_targets(state)
+        if self.frame == "browser":  # the address bar, tapped to read the whole address
+            return self.kit.targets(state, spans=spans) | {"address"}
+        found = self.kit.targets(state, spans=spans) | {"back", "home"}
+        note = state.get("notification")
+        if isinstance(note, Mapping) and isinstance(note.get("id"), str):
+            found.add(note["id"])  # the phone frame draws the banner on every screen
+            if spans:
+                found |= {m.group(1) for m in SPAN.finditer(str(note.get("text", "")))}
+        return found
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """State keys a kit screen reads (empty for built-in screens: see their description)."""
+        return frozenset(self.kit.reads()) if self.kit is not None else frozenset()
 
 
 SCREENS: dict[str, Screen] = {}
@@ -184,7 +213,7 @@ def load_declarations(folder: Path = TEMPLATES) -> None:
                 raise ScreenError(f"{where}: screen {screen.name} is declared twice "
                                   f"(first: {first})")
             declared_at[screen.name] = where
-            SCREENS[screen.name] = screen
+            SCREENS[screen.name] = replace(screen, source=where)
 
 
 SPAN = re.compile(r"\[\[([a-z0-9_\-]+):\s*(.*?)\]\]", re.S)
@@ -207,7 +236,8 @@ def dynamic_targets(state: Any) -> set[str]:
 
 
 def targets_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
-    return set(screen.targets) | dynamic_targets(state)
+    """The targets ``screen`` draws given ``state`` (see ``Screen.targets_for``)."""
+    return screen.targets_for(state)
 
 
 FILTERS: dict[str, Any] = {}

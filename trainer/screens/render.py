@@ -7,6 +7,7 @@ draw steps through here, so a step looks the same wherever it appears.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from flask import render_template, url_for
@@ -17,7 +18,8 @@ from trainer.answers import Verdict, first_answer
 from trainer.content.lesson import Choose, Interaction, Judge, Lesson, Read, Spot, Tap, Type
 from trainer.content.practice_card import CARDS
 from trainer.screens import SCREENS, ScreenUI
-from trainer.web import current_learner, get_db, render_kept
+from trainer.screens.kit import KitApp, app_styles, kit_icon
+from trainer.web import asset_url, current_learner, get_db, render_kept
 
 SHOW_ME_AFTER = 3  # wrong answers before "show me" is offered (one per hint)
 
@@ -104,3 +106,16 @@ def resume_url(lesson: Lesson) -> str:
     if state.finished:
         return url_for("lessons.done", lesson_id=lesson.id)
     return url_for("lessons.step", lesson_id=lesson.id, number=state.resume + 1)
+
+
+def kit_css_url() -> str:
+    """The stylesheet of the kit apps' colours; the colours are in its URL, so a changed
+    app file gets a new stylesheet (it is cached for a year)."""
+    return url_for("kit.styles", v=hashlib.sha1(app_styles().encode()).hexdigest()[:10])
+
+
+def kit_app_icon(app: KitApp) -> str:
+    """A kit app's icon on the home screen: a bundled one, or the author's own file."""
+    if app.icon_file is not None:
+        return url_for("kit.icon", app=app.id)
+    return asset_url(kit_icon(app.icon))

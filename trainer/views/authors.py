@@ -19,7 +19,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from trainer.classroom.auth import volunteer_required
-from trainer.content.authoring.catalogue import CatalogueEntry, catalogue
+from trainer.content.authoring.catalogue import CatalogueEntry, apps, catalogue, components
 from trainer.content.authoring.preview import lesson_files, resolve_lesson_path, signature
 from trainer.content.authoring.preview import preview as preview_file
 from trainer.content.authoring.translations import translation_status
@@ -48,7 +48,11 @@ def index():
 def screens():
     entries = [(entry, _screen_html(entry), Markup(render_inline(entry.screen.description)))
                for entry in catalogue()]
-    return render_template("authors/screens.html", entries=entries)
+    kit = [(c, _render_or_problem(c.screen.template, partial(
+                render_template, c.screen.template, screen=c.screen, s={},
+                ui=ScreenUI(taps=False))))
+           for c in components()]
+    return render_template("authors/screens.html", entries=entries, kit=kit, apps=apps())
 
 
 @bp.get("/preview")

@@ -10,6 +10,7 @@ from trainer.content.lesson import Lesson, LessonError, Problem
 from trainer.content.library import DEFAULT_LOCALE
 from trainer.content.parser import parse_lesson
 from trainer.screens import SCREENS, SPAN, Screen
+from trainer.screens.kit import APPS, component_examples, component_screen
 
 _EXAMPLE_FRONT = """\
 ---
@@ -77,3 +78,35 @@ def _spans(state) -> set[str]:
     if isinstance(state, list):
         return set().union(*(_spans(v) for v in state)) if state else set()
     return {m.group(1) for m in SPAN.finditer(state)} if isinstance(state, str) else set()
+
+
+@dataclass(frozen=True)
+class ComponentEntry:
+    """One kind of kit component: what it is, a YAML example to copy, and a one-component
+    screen drawing that example."""
+
+    kind: str
+    summary: str
+    example: str
+    screen: Screen
+    targets: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+def apps() -> list[tuple[str, str, str, list[str]]]:
+    """Each kit app: its name, ``app:`` id, file and screens."""
+    return [(a.name, a.id, a.path, sorted(n for n, s in SCREENS.items()
+                                          if s.kit is not None and s.kit.app.id == a.id))
+            for a in sorted(APPS.values(), key=lambda a: a.id)]
+
+
+def components() -> list[ComponentEntry]:
+    """Every kit component with its example, in the order of ``kit.KINDS``."""
+    entries = []
+    for kind, spec, props in component_examples():
+        screen = component_screen(kind, props)
+        entries.append(ComponentEntry(kind, spec.summary, "- " + spec.example.replace(
+            "\n", "\n  ").rstrip() + "\n", screen, tuple(sorted(screen.targets)),
+            tuple(sorted(screen.fields))))
+    return entries
+
