@@ -636,42 +636,33 @@ def _seed_laptop(url: str, learners: int, events_each: int) -> int:
     from sqlalchemy import insert
 
     from trainer import db as database
-    from trainer.models import (
-        Attempt,
-        ClassMember,
-        ClassSession,
-        Learner,
-        StepEvent,
-        Volunteer,
-        new_uid,
-        utcnow,
-    )
+    from trainer import models as m
 
     engine = database.make_engine(url)
     database.upgrade(engine)
-    now = utcnow()
+    now = m.utcnow()
     with engine.begin() as conn:
-        conn.execute(insert(Volunteer), [{"id": 1, "username": "an", "password_hash": "!",
+        conn.execute(insert(m.Volunteer), [{"id": 1, "username": "an", "password_hash": "!",
                                           "display_name": "", "role": "volunteer",
                                           "active": True, "created_at": now}])
-        conn.execute(insert(ClassSession), [
-            {"id": c + 1, "uid": new_uid(), "code": f"{c:06d}", "title": f"Lớp {c}",
+        conn.execute(insert(m.ClassSession), [
+            {"id": c + 1, "uid": m.new_uid(), "code": f"{c:06d}", "title": f"Lớp {c}",
              "commune": "Xã Mẫu", "village": "", "held_on": now.date(), "lessons": "",
              "volunteer_id": 1, "current_lesson": "", "current_step": 1, "highlight": False,
              "follow_on": False, "created_at": now} for c in range(learners // 50)])
-        conn.execute(insert(Learner), [{"id": i + 1, "public_id": str(uuid.uuid4()),
+        conn.execute(insert(m.Learner), [{"id": i + 1, "public_id": str(uuid.uuid4()),
                                         "display_name": f"Người {i}", "created_at": now}
                                        for i in range(learners)])
-        conn.execute(insert(ClassMember), [
-            {"uid": new_uid(), "class_id": i // 50 + 1, "learner_id": i + 1,
+        conn.execute(insert(m.ClassMember), [
+            {"uid": m.new_uid(), "class_id": i // 50 + 1, "learner_id": i + 1,
              "display_name": f"Người {i}", "birth_year": 1950, "following": True,
              "joined_at": now} for i in range(learners)])
-        conn.execute(insert(Attempt), [{"id": i + 1, "uid": new_uid(), "learner_id": i + 1,
+        conn.execute(insert(m.Attempt), [{"id": i + 1, "uid": m.new_uid(), "learner_id": i + 1,
                                         "lesson_id": "vneid-activate", "started_at": now}
                                        for i in range(learners)])
         for first in range(0, learners, 1000):
-            conn.execute(insert(StepEvent), [
-                {"uid": new_uid(), "attempt_id": i + 1, "step_key": f"step-{n}",
+            conn.execute(insert(m.StepEvent), [
+                {"uid": m.new_uid(), "attempt_id": i + 1, "step_key": f"step-{n}",
                  "kind": "answer", "correct": n % 3 != 0, "finished": n % 3 != 0,
                  "detail": "app-vneid", "submission": f"s{n}", "created_at": now}
                 for i in range(first, min(first + 1000, learners)) for n in range(events_each)])

@@ -37,15 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trainer.classroom.classes import new_code
-from trainer.models import (
-    Attempt,
-    ClassMember,
-    ClassSession,
-    Learner,
-    StepEvent,
-    Volunteer,
-    utcnow,
-)
+from trainer.models import Attempt, ClassMember, ClassSession, Learner, StepEvent, Volunteer, utcnow
 
 FORMAT = "tapso-archive"
 SCHEMA = 1  # the layout of the rows; an archive with a higher number needs a newer Tập Số
