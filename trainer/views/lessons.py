@@ -57,7 +57,7 @@ def answer(lesson_id: str, number: int):
     if verdict.counts:
         progress.record(db, attempt, step, "answer", verdict, submitted_id(), lesson)
     db.commit()
-    keep = submission.text if verdict.reason in ("wrong", "empty") else None
+    keep = submission.text if verdict.keeps_text else None
     return _render_step(lesson, index, attempt, verdict=verdict, typed=keep)
 
 
