@@ -101,8 +101,7 @@ def done(lesson_id: str):
                                      attempt is not None)
     listing = library().listing(str(get_locale()))
     states = progress.progress_for(db, learner, listing)
-    following = next((x for x in listing if x.topic == lesson.topic and x.id != lesson.id
-                      and not states[x.id].finished), None)
+    following = progress.suggested_next(listing, states, after=lesson.id)
     return render("done.html", "done.html", lesson=lesson, state=state, following=following)
 
 
