@@ -249,18 +249,33 @@ def template_filter(func):
     return func
 
 
+ORDINARY = "ordinary"  # the target of ordinary text tapped in a spot step
+
+
 @template_filter
 def spans(text: str, ui: ScreenUI | None = None) -> Markup:
     """Escape message text and turn ``[[name: words]]`` into marked parts.
 
-    In a "spot the red flags" step each part is a button; elsewhere it is
-    plain text (marked only once found or revealed), so a message reads the
-    same in every step and gives nothing away before it is asked.
+    In a "spot the red flags" step every piece of text is a button that looks like plain
+    text, the ordinary words too (they answer ``ordinary``: "Chỗ này bình thường"), so
+    nothing on the screen tells a red flag apart until she finds it. Elsewhere a part is
+    plain text, marked only once found or revealed, so a message reads the same in
+    every step and gives nothing away before it is asked.
     """
+    tappable = ui is not None and ui.spot and ui.taps
     out: list[str] = []
     pos = 0
+
+    def ordinary(words: str) -> None:
+        if tappable and words.strip():
+            lead, core, trail = _split_space(words)
+            out.append(f'{escape(lead)}<button type="submit" class="part" name="target" '
+                       f'value="{ORDINARY}">{escape(core)}</button>{escape(trail)}')
+        else:
+            out.append(str(escape(words)))
+
     for match in SPAN.finditer(text or ""):
-        out.append(str(escape(text[pos:match.start()])))
+        ordinary(text[pos:match.start()])
         name, words = match.group(1), match.group(2)
         classes = ["part"]
         if ui is not None and name in ui.found:
@@ -268,7 +283,7 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
         if ui is not None and (name == ui.highlight or name in ui.reveal):
             classes.append("show-me")
         cls = " ".join(classes)
-        if ui is not None and ui.spot and ui.taps:
+        if tappable:
             out.append(f'<button type="submit" class="{cls}" name="target" '
                        f'value="{escape(name)}">{escape(words)}</button>')
         elif len(classes) > 1:
@@ -276,8 +291,14 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
         else:
             out.append(str(escape(words)))
         pos = match.end()
-    out.append(str(escape(text[pos:])))
+    ordinary((text or "")[pos:])
     return Markup("".join(out))
+
+
+def _split_space(words: str) -> tuple[str, str, str]:
+    core = words.strip()
+    start = words.index(core)
+    return words[:start], core, words[start + len(core):]
 
 
 @template_filter
