@@ -142,14 +142,22 @@ def test_scam_tile_page_and_screens_that_look_real(server, new_page):
     page.goto(server.url + "/lessons/scam-dien-luc-cat-dien/2")
     flags = page.locator('#step button.part:not([value="ordinary"])')
     plain = page.locator('#step button.part[value="ordinary"]')
-    assert flags.count() == 3 and plain.count() >= 1
+    values = set(flags.evaluate_all("els => els.map(e => e.value)"))
+    assert values == {"debt", "deadline", "qr"} and plain.count() >= 1
+    bubble = page.locator("#step .bubble-text").first  # a flag and ordinary words side by side
+    flags, plain = (bubble.locator('button.part:not([value="ordinary"])'),
+                    bubble.locator('button.part[value="ordinary"]'))
     look = "e => [getComputedStyle(e).textDecorationLine, getComputedStyle(e).borderBottomStyle," \
-           " getComputedStyle(e).backgroundColor, getComputedStyle(e).display]"
+           " getComputedStyle(e).backgroundColor, getComputedStyle(e).display," \
+           " getComputedStyle(e).fontWeight, getComputedStyle(e).color]"
     assert flags.first.evaluate(look) == plain.first.evaluate(look)
+    # the text wraps like text: no piece is pushed onto a line of its own
+    assert bubble.evaluate("e => e.getBoundingClientRect().height") <= 4 * 48 + 8
+    assert flags.first.bounding_box()["height"] >= 48  # a finger's height
     plain.first.tap()
     expect(page.locator("#step .feedback")).to_contain_text("Chỗ này bình thường")
     flags.first.tap()
-    expect(page.locator("#step button.part.found")).to_have_count(1)
+    expect(page.locator("#step .spot-part.found")).to_have_count(1)
 
     # The address bar: one line, the ending whole, the start cut with an ellipsis.
     page.goto(server.url + "/lessons/scam-web-doi-diem/1")
@@ -166,3 +174,20 @@ def test_scam_tile_page_and_screens_that_look_real(server, new_page):
     real = page.locator("#step .address-btn .address")
     assert real.bounding_box()["height"] <= line * 1.2  # "dichvucong.gov.vn" never splits
     assert not real.evaluate("e => e.scrollWidth > e.clientWidth")  # and fits whole
+
+
+def test_a_practice_round_names_no_scam_and_offers_no_way_out_before_the_answer(server, new_page):
+    page = new_page(**MOBILE)
+    page.goto(server.url + "/practice/")
+    page.locator(".start-round").tap()
+    wait_for_step(page, 1)
+    crumb = page.locator("#step .step-count .crumb")
+    title = crumb.inner_text()  # still in the page, for after the answer
+    expect(crumb).to_be_hidden()
+    expect(page.locator(".practice-exit")).to_have_count(0)
+    assert title not in page.title()
+    expect(page.locator("main")).not_to_contain_text(title, use_inner_text=True)  # not shown
+    page.locator("#step .judge-scam, #step .judge-safe").first.tap()
+    page.locator("#step .feedback").wait_for()
+    if page.locator("#step.is-finished").count():
+        expect(crumb).to_be_visible()

@@ -267,12 +267,7 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
     pos = 0
 
     def ordinary(words: str) -> None:
-        if tappable and words.strip():
-            lead, core, trail = _split_space(words)
-            out.append(f'{escape(lead)}<button type="submit" class="part" name="target" '
-                       f'value="{ORDINARY}">{escape(core)}</button>{escape(trail)}')
-        else:
-            out.append(str(escape(words)))
+        out.append(_word_buttons(words, ORDINARY, "part") if tappable else str(escape(words)))
 
     for match in SPAN.finditer(text or ""):
         ordinary(text[pos:match.start()])
@@ -284,8 +279,8 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
             classes.append("show-me")
         cls = " ".join(classes)
         if tappable:
-            out.append(f'<button type="submit" class="{cls}" name="target" '
-                       f'value="{escape(name)}">{escape(words)}</button>')
+            out.append(_word_buttons(words, name, " ".join(c for c in classes if c != "show-me"),
+                                     show="show-me" in classes))
         elif len(classes) > 1:
             out.append(f'<mark class="{cls}">{escape(words)}</mark>')
         else:
@@ -295,10 +290,29 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
     return Markup("".join(out))
 
 
-def _split_space(words: str) -> tuple[str, str, str]:
+def _word_buttons(words: str, value: str, cls: str, show: bool = False) -> str:
+    """One button per word, so the text wraps and reads exactly like text (a button
+    spanning several words would be one unbreakable block, showing where a flag starts
+    and ends). A screen reader and the keyboard meet each part once: its first word
+    carries the whole part as its name, the other words are left out of both. The words
+    of a part sit in one inline ``span.spot-part`` (the whole phrase, for its size)."""
     core = words.strip()
+    if not core:
+        return str(escape(words))
     start = words.index(core)
-    return words[:start], core, words[start + len(core):]
+    pieces = core.split()
+    buttons = []
+    for n, word in enumerate(pieces):
+        if n == 0:
+            extra = f' aria-label="{escape(core)}"' if len(pieces) > 1 else ""
+        else:
+            extra = ' tabindex="-1" aria-hidden="true"'
+        buttons.append(f'<button type="submit" class="{cls}" name="target" '
+                       f'value="{escape(value)}"{extra}>{escape(word)}</button>')
+    group = "spot-part" + (" found" if "found" in cls.split() else "") + \
+        (" part show-me" if show else "")  # "show me" points at the whole phrase
+    return (f'{escape(words[:start])}<span class="{group}" data-part="{escape(value)}">'
+            f'{" ".join(buttons)}</span>{escape(words[start + len(core):])}')
 
 
 @template_filter
