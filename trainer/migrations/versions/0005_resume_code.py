@@ -1,12 +1,12 @@
 """resume codes: a hashed "mã học tiếp" on the learner, and wrong tries for the rate limit
 
-Revision ID: 0005_resume_code
+Revision ID: 0005
 Revises: 0004
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_resume_code"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
