@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainer.answers import Submission, check
+from trainer.answers import Difference, Submission, check, differences
 from trainer.content.lesson import Choose, Judge, Option, Read, Spot, Step, Tap, Type, freeze
 from trainer.content.practice_card import CARDS, looks_real
 
@@ -44,9 +44,9 @@ def test_typing_accepts_lists_patterns_and_the_practice_card():
 
 def test_a_real_looking_id_or_phone_number_gets_the_practice_card_message():
     step = make(Type(field="id_number", card="id_number"))
-    verdict = check(step, Submission(text="079158012345"))
+    verdict = check(step, Submission(text="079301234567"))
     assert verdict.reason == "practice-card" and not verdict.correct
-    assert "079158012345" not in verdict.detail
+    assert not verdict.keeps_text and "079301234567" not in verdict.detail
     assert looks_real("0912 345 678") and not looks_real("0123456789")
     assert looks_real("079158012345") and not looks_real("000158012345")
 
@@ -99,3 +99,92 @@ def test_read_needs_continue_and_ignores_taps_on_the_screen():
     assert check(step, Submission(done=True)).finished
     tapped = check(step, Submission(target="app-phone"))
     assert tapped.reason == "not-here" and not tapped.counts
+
+
+# --- forgiving typing: near misses say where they differ (issue 15) --------------------------
+
+def test_one_wrong_digit_names_its_place_and_keeps_the_text():
+    verdict = check(make(Type(field="id_number", card="id_number")),
+                    Submission(text="000158012346"))
+    assert verdict.reason == "typo" and not verdict.correct and verdict.keeps_text
+    assert verdict.digits
+    assert verdict.differences == (Difference("wrong", 12, "5", "6"),)
+    assert verdict.detail == "typed"  # what she typed is still never recorded
+
+
+def test_a_missing_or_extra_digit_is_a_near_miss_too():
+    step = make(Type(field="id_number", card="id_number"))
+    assert check(step, Submission(text="00015801234")).differences == (
+        Difference("missing", 12, "5"),)
+    extra = check(step, Submission(text="0001580122345")).differences
+    assert len(extra) == 1 and extra[0].kind == "extra" and extra[0].typed == "2"
+
+
+def test_wrong_case_names_the_letters_to_write_as_capitals():
+    step = make(Type(field="password", card="password"))  # TapLuyen@2025
+    verdict = check(step, Submission(text="tapluyen@2025"))
+    assert verdict.reason == "typo" and verdict.keeps_text and not verdict.digits
+    assert verdict.differences == (Difference("case", expected="TL", upper=True),)
+    lower = check(step, Submission(text="TAPLuyen@2025")).differences
+    assert lower == (Difference("case", expected="ap"),)
+
+
+def test_what_the_real_app_accepts_is_right():
+    phone = make(Type(field="phone", card="phone"))  # 0123456789
+    for text in ("+84123456789", "+84 123 456 789", "84123456789", "0123 456 789",
+                 "０１２３４５６７８９"):
+        assert check(phone, Submission(text=text)).correct, text
+    ident = make(Type(field="id_number", card="id_number"))
+    assert check(ident, Submission(text="０００１５８０１２３４５")).correct  # full-width digits
+    assert check(ident, Submission(text="000 158 012 345")).correct
+    assert not check(ident, Submission(text="84158012345")).correct  # +84 is for phones only
+
+
+def test_the_real_number_warning_only_when_far_and_real_looking():
+    ident = make(Type(field="id_number", card="id_number"))
+    assert check(ident, Submission(text="000158012346")).reason == "typo"  # near: a slip
+    assert check(ident, Submission(text="079301234567")).reason == "practice-card"
+    phone = make(Type(field="phone", card="phone"))
+    assert check(phone, Submission(text="0912 345 678")).reason == "practice-card"
+    assert check(phone, Submission(text="+84 912 345 678")).reason == "practice-card"
+    assert check(phone, Submission(text="０９１２３４５６７８")).reason == "practice-card"
+    far = check(ident, Submission(text="12345"))  # far, but not shaped like a real ID
+    assert far.reason == "far" and not far.keeps_text
+
+
+def test_near_misses_on_an_authors_answer_are_explained_too():
+    otp = make(Type(field="otp", answers=("482915",)))
+    verdict = check(otp, Submission(text="482916"))
+    assert verdict.reason == "typo" and verdict.differences == (Difference("wrong", 6, "5", "6"),)
+    reply = make(Type(field="reply", answers=("Vâng",)), {"default": "Gõ chữ Vâng."})
+    wrong = check(reply, Submission(text="something private"))
+    assert wrong.reason == "wrong" and wrong.feedback == "Gõ chữ Vâng."
+
+
+def test_too_many_differences_is_not_a_near_miss():
+    assert differences("111111111111", "000158012345") is None
+    assert differences("000158012345", "000158012345") is None
+    assert differences("0001580123", "000158012345") == (
+        Difference("missing", 11, "4"), Difference("missing", 12, "5"))
+
+
+def test_the_step_page_words_a_near_miss_and_keeps_the_text(client):
+    """Through the web: the message names the place, the field keeps what she typed."""
+    import html as html_lib
+    import re
+
+    from tests.conftest import htmx
+
+    page = htmx(client, "/lessons/vneid-activate/3", answer="000158012346").get_data(
+        as_text=True)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert "Số thứ 12: thẻ ghi “5”, bác gõ “6”." in " ".join(text.split())
+    assert 'value="000158012346"' in page
+    assert "không nhập số thật" not in page
+    page = htmx(client, "/lessons/vneid-activate/8", answer="tapluyen@2025").get_data(
+        as_text=True)
+    assert "Chữ T và chữ L viết hoa." in " ".join(
+        html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    real = htmx(client, "/lessons/vneid-activate/3", answer="079301234567").get_data(
+        as_text=True)
+    assert "không nhập số thật" in real and "079301234567" not in real

@@ -20,8 +20,10 @@ def test_home_lists_lessons_in_vietnamese_by_default(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert re.search(r'<html lang="vi"', html)
-    assert "Mở và trả lời tin nhắn" in html and "Chưa học" in html
-    assert "Làm quen điện thoại" in html  # lessons are grouped under their topic
+    assert "Bắt đầu ở đây" in html and "Mở và trả lời tin nhắn" in html  # the first lesson
+    assert "Làm quen điện thoại" in html and "Nhận biết lừa đảo" in html  # topic tiles
+    topic = client.get("/topics/phone").get_data(as_text=True)
+    assert "Mở và trả lời tin nhắn" in topic and "Chưa học" in topic
 
 
 def test_language_choice_persists_and_is_offered_on_every_page(client):
@@ -92,22 +94,24 @@ def test_resume_and_home_progress(client):
     htmx(client, "/lessons/sms-basics/1", target="app-messages")
     htmx(client, "/lessons/sms-basics/2", target="son1")
     assert client.get("/lessons/sms-basics").location.endswith("/lessons/sms-basics/3")
-    assert "Đã học 2/6 bước" in client.get("/").get_data(as_text=True)
-    assert "Học tiếp" in client.get("/").get_data(as_text=True)
+    assert "Đã học 2/6 bước" in client.get("/topics/phone").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "Học tiếp" in home and "Bước 3/6" in home
 
 
 def test_a_newcomers_lesson_list_is_the_same_for_all_and_never_shows_anyones_progress(app):
     newcomer, learner, english = app.test_client(), app.test_client(), app.test_client()
-    first = newcomer.get("/").get_data(as_text=True)  # drawn, then kept
+    first = newcomer.get("/topics/phone").get_data(as_text=True)  # drawn, then kept
     htmx(learner, "/lessons/sms-basics/1", target="app-messages")
-    assert "Đã học 1/6 bước" in learner.get("/").get_data(as_text=True)
-    again = app.test_client().get("/").get_data(as_text=True)
+    assert "Đã học 1/6 bước" in learner.get("/topics/phone").get_data(as_text=True)
+    again = app.test_client().get("/topics/phone").get_data(as_text=True)
     assert "Đã học" not in again and "Học tiếp" not in again
+    assert "Học tiếp" not in app.test_client().get("/").get_data(as_text=True)
     lessons = re.compile(r'<section class="topic".*</ol>\s*</section>', re.S)
     assert lessons.search(again).group(0) == lessons.search(first).group(0)
     english.set_cookie("lang", "en")
-    assert "Not started" in english.get("/").get_data(as_text=True)
-    assert "Chưa học" in app.test_client().get("/").get_data(as_text=True)
+    assert "Not started" in english.get("/topics/phone").get_data(as_text=True)
+    assert "Chưa học" in app.test_client().get("/topics/phone").get_data(as_text=True)
 
 
 def test_finishing_a_lesson_and_starting_again(client, app):
@@ -121,12 +125,12 @@ def test_finishing_a_lesson_and_starting_again(client, app):
     done = client.get("/lessons/sms-basics/done").get_data(as_text=True)
     assert "Bác đã học xong bài này!" in done
     assert 'data-say="Bác đã học xong bài này! Mở và trả lời tin nhắn' in done  # "Nghe"
-    assert "Đã xong" in client.get("/").get_data(as_text=True)
+    assert "Đã xong" in client.get("/topics/phone").get_data(as_text=True)
     with app.extensions["sessionmaker"]() as db:
         assert db.scalar(select(Attempt.finished_at)) is not None
     restart = client.post("/lessons/sms-basics/restart")
     assert restart.status_code == 303
-    card = re.search(r'data-lesson="sms-basics">(.*?)</li>', client.get("/").get_data(
+    card = re.search(r'data-lesson="sms-basics">(.*?)</li>', client.get("/topics/phone").get_data(
         as_text=True), re.S).group(1)
     assert "Chưa học" in card  # a fresh attempt; the finished one stays in the database
     assert client.get("/lessons/sms-basics").location.endswith("/lessons/sms-basics/1")
@@ -172,7 +176,7 @@ def test_a_tampered_cookie_starts_afresh_without_touching_stored_progress(client
     before = events(app)
     client.set_cookie("tapso", "eyJsZWFybmVyIjoiZmFrZSJ9.garbage.signature")
     page = client.get("/")
-    assert page.status_code == 200 and "Chưa học" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Bắt đầu ở đây" in page.get_data(as_text=True)
     assert htmx(client, "/lessons/sms-basics/1", target="app-phone").status_code == 200
     assert events(app) == before + 1  # a new learner's event; the old ones are untouched
 

@@ -20,18 +20,23 @@ def _step(card: str) -> Step:
                 interaction=Type(field="f", card=card), line=1)
 
 
-@pytest.mark.parametrize("card, typed", [
-    ("id_number", "079158012345"),  # looks like a real ID
-    ("id_number", "12345"),  # just wrong
-    ("password", "MatKhauThat@1"),  # maybe the learner's own password
-    ("passcode", "135790"),
-    ("health_insurance", "HT0000000000002"),
+@pytest.mark.parametrize("card, typed, reason", [
+    ("id_number", "079158012345", "practice-card"),  # looks like a real ID
+    ("id_number", "12345", "far"),  # just wrong
+    ("password", "MatKhauThat@1", "far"),  # maybe the learner's own password
+    ("passcode", "135790", "far"),
 ])
-def test_any_wrong_answer_in_a_card_field_gets_the_practice_card_reason(card, typed):
+def test_a_far_answer_in_a_card_field_is_never_echoed_back(card, typed, reason):
     verdict = check(_step(card), Submission(text=typed))
-    assert verdict.reason == "practice-card" and not verdict.correct
+    assert verdict.reason == reason and not verdict.correct and not verdict.keeps_text
     assert typed not in verdict.detail and verdict.feedback == ""
     assert check(_step(card), Submission(text=getattr(CARDS["default"], card))).correct
+
+
+def test_a_slip_in_a_card_field_is_a_near_miss_kept_in_the_field():
+    verdict = check(_step("health_insurance"), Submission(text="HT0000000000002"))
+    assert verdict.reason == "typo" and verdict.keeps_text and verdict.detail == "typed"
+    assert [(d.position, d.expected, d.typed) for d in verdict.differences] == [(15, "1", "2")]
 
 
 def _every_text_value(app) -> list[str]:

@@ -9,7 +9,9 @@ recorded about the answer: a target, option or judgement, never typed text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from trainer.content.lesson import Choose, Interaction, Judge, Read, Spot, Step, Tap, Type
 from trainer.content.practice_card import card_value, looks_real
@@ -54,6 +56,23 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """One place where typed text differs from the expected practice value.
+
+    ``kind`` is ``wrong`` (a different character), ``missing`` (left out), ``extra``
+    (one too many) or ``case`` (same letters, other case: ``expected`` holds every
+    such letter as it should be written, ``upper`` says which way). ``position``
+    counts from 1 in the expected value, digits only when the value is a number.
+    """
+
+    kind: str
+    position: int = 0
+    expected: str = ""
+    typed: str = ""
+    upper: bool = False
+
+
+@dataclass(frozen=True)
 class Verdict:
     correct: bool
     finished: bool
@@ -62,6 +81,15 @@ class Verdict:
     detail: str = ""
     found: frozenset[str] = field(default_factory=frozenset)
     missed: frozenset[str] = field(default_factory=frozenset)
+    differences: tuple[Difference, ...] = ()  # a near miss in a typing step ("typo")
+    digits: bool = False  # the expected value is a number: positions count digits
+
+    @property
+    def keeps_text(self) -> bool:
+        """Whether what she typed goes back into the field: after a near miss, or a
+        wrong answer that cannot be someone's real number (never after "far" on a card
+        field, which may hold her own ID or password)."""
+        return self.reason in ("wrong", "empty", "typo")
 
     @property
     def counts(self) -> bool:
@@ -115,14 +143,77 @@ def first_answer(i: Interaction, card: str) -> str:
     return answers[0] if answers else ""
 
 
+MAX_DIFFERENCES = 3  # more than this and a list of differences no longer helps
+
+
 def _normal(text: str, loose: bool) -> str:
-    text = re.sub(r"\s+", " ", nfc(text)).strip()
-    return fold(text) if loose else text
+    """What the real app would read: full-width digits and letters as plain ones (NFKC),
+    runs of spaces as one."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    return fold(text) if loose else nfc(text)
 
 
 def _digits(text: str) -> str | None:
     compact = re.sub(r"[\s.\-]", "", text)
-    return compact if compact.isdigit() else None
+    return compact if compact.isascii() and compact.isdigit() else None
+
+
+def _phone_digits(text: str, expected: str) -> str | None:
+    """``text`` as digits, a leading +84 / 84 read as 0 when ``expected`` is a phone
+    number (what the real apps accept)."""
+    compact = re.sub(r"[\s.\-()]", "", text)
+    phone = len(expected) == 10 and expected.startswith("0")
+    if phone and re.fullmatch(r"\+?84\d{9}", compact):
+        compact = "0" + compact.lstrip("+")[2:]
+    return _digits(compact)
+
+
+def _same(typed: str, expected: str) -> bool:
+    if typed == expected:
+        return True
+    want = _digits(expected)
+    return bool(want) and _phone_digits(typed, want) == want
+
+
+def differences(typed: str, expected: str) -> tuple[Difference, ...] | None:
+    """Where ``typed`` differs from ``expected``, or None when it differs too much to
+    say (then it is a different thing altogether, not a slip of the finger).
+
+    Both are already normalised. A number is compared digit by digit, ignoring spaces."""
+    want = _digits(expected)
+    if want is not None:
+        got = _phone_digits(typed, want)
+        if got is None:
+            return None
+        expected, typed = want, got
+    if expected.casefold() == typed.casefold() and expected != typed:
+        wrong = [(e, t) for e, t in zip(expected, typed, strict=True) if e != t]
+        upper = [e for e, _ in wrong if e.isupper()]
+        lower = [e for e, _ in wrong if not e.isupper()]
+        out = []
+        if upper:
+            out.append(Difference("case", expected="".join(dict.fromkeys(upper)), upper=True))
+        if lower:
+            out.append(Difference("case", expected="".join(dict.fromkeys(lower))))
+        return tuple(out)
+    out = []
+    changed = 0
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, expected, typed, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        changed += max(a2 - a1, b2 - b1)
+        if op == "replace" and a2 - a1 == b2 - b1:
+            out += [Difference("wrong", a1 + k + 1, expected[a1 + k], typed[b1 + k])
+                    for k in range(a2 - a1)]
+        elif op == "replace":
+            return None
+        elif op == "delete":
+            out += [Difference("missing", a1 + k + 1, expected[a1 + k]) for k in range(a2 - a1)]
+        else:
+            out += [Difference("extra", a1 + 1, typed=typed[b1 + k]) for k in range(b2 - b1)]
+    if not out or len(out) > MAX_DIFFERENCES or changed > max(1, len(expected) // 4):
+        return None
+    return tuple(out)
 
 
 def _check_type(step: Step, i: Type, sub: Submission, card: str) -> Verdict:
@@ -132,16 +223,27 @@ def _check_type(step: Step, i: Type, sub: Submission, card: str) -> Verdict:
     if not text.strip():
         return Verdict(False, False, "empty")
     typed = _normal(text, i.loose)
-    for answer in accepted_answers(i, card):
-        expected = _normal(answer, i.loose)
-        if typed == expected or (_digits(expected) and _digits(typed) == _digits(expected)):
+    answers = accepted_answers(i, card)
+    for answer in answers:
+        if _same(typed, _normal(answer, i.loose)):
             return Verdict(True, True, "right", step.praise, detail="typed")
     if i.pattern and re.fullmatch(i.pattern, typed, re.I if i.loose else 0):
         return Verdict(True, True, "right", step.praise, detail="typed")
-    if i.card or looks_real(text):
-        # A field bound to the practice card holds an identity: whatever else was typed
-        # may be the learner's own number, so it is neither echoed back nor recorded.
+    # The value she copies (the card's, else the author's first answer) tells her where
+    # she slipped; a near miss is never her own number, so it is kept in the field.
+    model = card_value(card, i.card) if i.card else (answers[0] if answers else "")
+    near = differences(typed, _normal(model, i.loose)) if model else None
+    real = looks_real(unicodedata.normalize("NFKC", text))
+    if near and not (real and len(near) > 1):  # one slip from the card is never her own
+        return Verdict(False, False, "typo", detail="typed", differences=near,
+                       digits=_digits(model) is not None)
+    if real:
+        # Far from the practice value and shaped like a real ID or phone number: maybe
+        # her own, so it is neither echoed back nor recorded.
         return Verdict(False, False, "practice-card", detail="practice-card")
+    if i.card:
+        # Far from the card's value (a password field may hold her real one): not echoed.
+        return Verdict(False, False, "far", detail="typed")
     return Verdict(False, False, "wrong", step.feedback_for("default"), detail="typed")
 
 

@@ -55,6 +55,9 @@ class Learner(Base):
     display_name: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     settings: Mapped[str | None] = mapped_column(String(60))  # trainer.a11y.Prefs, encoded
+    # "Mã học tiếp": a keyed hash of the short code that brings her progress to another
+    # phone (trainer.progress.new_resume_code); the code itself is never stored here.
+    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[list[Attempt]] = relationship(back_populates="learner")
 
 
@@ -124,6 +127,17 @@ class LoginFailure(Base):
     __table_args__ = (Index("ix_login_failure_username_at", "username", "created_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ResumeTry(Base):
+    """A wrong "mã học tiếp" typed from an address: the rate limit lives in the database
+    so it holds across server processes and restarts."""
+
+    __tablename__ = "resume_try"
+    __table_args__ = (Index("ix_resume_try_address_at", "address", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     address: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 

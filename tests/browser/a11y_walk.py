@@ -91,7 +91,7 @@ def finish_step(page: Page, lesson: Lesson, index: int, keyboard: bool = False,
     elif isinstance(i, Spot):
         for count, name in enumerate(i.flags, start=1):
             act(page, s.locator(f'button[name="target"][value="{name}"]'), keyboard, log)
-            expect(page.locator("#step .part.found")).to_have_count(count)
+            expect(page.locator("#step .spot-part.found")).to_have_count(count)
     elif isinstance(i, Read):
         act(page, s.locator('button[name="done"]'), keyboard, log)
     expect(page.locator(f'#step[data-number="{number}"].is-finished')).to_have_count(1)

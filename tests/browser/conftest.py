@@ -22,6 +22,13 @@ KIOSK = {"width": 1280, "height": 800}
 PROJECTOR = {"width": 1920, "height": 1080}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
+# A red flag's size in a spot step: each of its words is a button at least this high, the
+# phrase (span.spot-part) this wide; or the target's own button (the address bar).
+PART_SIZE = ("el => { const bs = el.matches('button') ? [el] : [...el.querySelectorAll('button')];"
+             " const r = el.getBoundingClientRect();"
+             " return {height: Math.min(...bs.map(b => b.getBoundingClientRect().height)),"
+             " width: r.width}; }")
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -69,7 +69,7 @@ def answer_right(page, lesson: Lesson, step: Step) -> None:
         page.locator('#step .answer-panel button[name="done"]').click()
     elif isinstance(i, Spot):
         for flag in i.flags:
-            page.locator(f'#step button.part[name="target"][value="{flag}"]').click()
+            page.locator(f'#step button.part[name="target"][value="{flag}"]').first.click()
             expect(page.locator("#step .feedback.good")).to_contain_text(_plain(i.flags[flag]))
     page.wait_for_selector("#step.is-finished")
 

@@ -12,9 +12,9 @@ from tests.browser.conftest import PHONE, shot, tap, wait_for_step
 def test_learner_completes_lesson_with_wrong_answer_hint_and_show_me(server, new_page):
     page = new_page(PHONE)
     page.goto(server.url + "/")
-    card = page.locator('[data-lesson="sms-basics"]')
-    assert "Chưa học" in card.inner_text()
-    card.get_by_role("link", name=re.compile("Bắt đầu")).click()
+    start = page.locator(".start-tile")
+    assert "Bắt đầu ở đây" in start.inner_text() and "Mở và trả lời tin nhắn" in start.inner_text()
+    start.click()
     wait_for_step(page, 1)
     assert page.locator(".practice-marker").first.is_visible()
 
@@ -50,7 +50,7 @@ def test_learner_completes_lesson_with_wrong_answer_hint_and_show_me(server, new
     page.context.close()
     server.restart()
     page = new_page(PHONE)
-    page.goto(server.url + "/")
+    page.goto(server.url + "/topics/phone")
     assert "Chưa học" in page.locator('[data-lesson="sms-basics"]').inner_text()  # new browser
 
 
@@ -72,9 +72,9 @@ def test_progress_survives_closing_the_browser_and_restarting_the_server(server,
     context = browser.new_context(viewport=PHONE, storage_state=str(state))
     page = context.new_page()
     page.goto(server.url + "/")
-    card = page.locator('[data-lesson="sms-basics"]')
-    assert "Đã học 2/6 bước" in card.inner_text()
-    card.get_by_role("link", name=re.compile("Học tiếp")).click()
+    card = page.locator(".start-tile")
+    assert "Đã học 2/6 bước" in card.inner_text() and "Học tiếp" in card.inner_text()
+    card.click()
     wait_for_step(page, 3)  # resumes at the first unfinished step
 
     page.get_by_role("button", name=re.compile("Tiếp tục")).click()
@@ -97,6 +97,6 @@ def test_progress_survives_closing_the_browser_and_restarting_the_server(server,
     page.get_by_role("button", name=re.compile("Tiếp tục")).click()
     page.get_by_role("link", name=re.compile("Xong bài")).click()
     page.wait_for_selector(".done-page")
-    page.goto(server.url + "/")
+    page.goto(server.url + "/topics/phone")
     assert "Đã xong" in page.locator('[data-lesson="sms-basics"]').inner_text()
     context.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, shot, wait_for_step
+from tests.browser.conftest import KIOSK, PART_SIZE, PHONE, PROJECTOR, shot, wait_for_step
 from tests.scam_fixtures import SCENARIOS, write_scam_lessons
 from trainer.content.scam_rules import RULES
 
@@ -40,7 +40,9 @@ def test_every_channel_is_marked_as_practice(server, new_page):
         device = page.locator(f'#step [data-screen="{screen}"]')
         expect(device.locator(".practice-marker")).to_be_visible()
         for flag in flags:
-            box = device.locator(f'button[name="target"][value="{flag}"]').bounding_box()
+            part = device.locator(f':is(.spot-part[data-part="{flag}"], [data-target="{flag}"])'
+                                  ).first  # the phrase (a button per word), or the address bar
+            box = part.evaluate(PART_SIZE)
             assert box["height"] >= 48
         shot(page, f"channel-{screen}-{lesson_id}")
     wide = new_page(KIOSK)
@@ -75,7 +77,7 @@ def play(page, *, wrong: bool = False, name: str = "") -> str:
     wait_for_step(page, 2)
     names = list(flags)
     for flag in names[:-1] if wrong else names:
-        page.locator(f'#step button[name="target"][value="{flag}"]').click()
+        page.locator(f'#step button[name="target"][value="{flag}"]').first.click()
         expect(page.locator("#step .feedback.good")).to_contain_text(flags[flag])
     if wrong:
         page.get_by_role("button", name=re.compile("Tôi đã tìm xong")).click()

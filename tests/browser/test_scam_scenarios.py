@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, shot, wait_for_step
+from tests.browser.conftest import PART_SIZE, PHONE, shot, wait_for_step
 from tests.conftest import ROOT
 from trainer.content.lesson import Choose, Judge, Spot
 from trainer.content.library import load_library
@@ -61,10 +61,10 @@ def test_judge_spot_act_on_a_phone(server, new_page, lesson_id, screen, answer):
     wait_for_step(page, 2)
     flags = list(spot.flags)
     for flag in flags[:-1] if scam else flags:
-        tap_part = page.locator(f'#step button.part[name="target"][value="{flag}"]')
-        box = tap_part.bounding_box()
+        part = page.locator(f'#step .spot-part[data-part="{flag}"]').first  # the phrase
+        box = part.evaluate(PART_SIZE)  # each word a button ≥ 48 px high, the phrase wide
         assert box["height"] >= 48 and box["width"] >= 48
-        tap_part.click()
+        part.locator('button[name="target"]').first.click()  # any of its words answers
         expect(page.locator("#step .feedback.good")).to_contain_text(plain(spot.flags[flag]))
     if scam:
         page.get_by_role("button", name=re.compile("Tôi đã tìm xong")).click()

@@ -24,6 +24,7 @@ class Topic:
     order: int
     titles: Mapping[str, str]
     summaries: Mapping[str, str]
+    group: str = ""  # topics sharing a group share one tile on the home page ("scams")
 
     def title(self, locale: str) -> str:
         return self.titles.get(locale) or self.titles.get(DEFAULT_LOCALE) or self.id
@@ -158,6 +159,7 @@ def _load_topics(root: Path, problems: list[Problem]) -> dict[str, Topic]:
             id=item["id"], order=int(item.get("order", 999)),
             titles={str(k): str(v) for k, v in item["title"].items()},
             summaries={str(k): str(v) for k, v in (item.get("summary") or {}).items()},
+            group=str(item.get("group") or ""),
         )
     return topics
 

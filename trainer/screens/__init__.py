@@ -249,18 +249,28 @@ def template_filter(func):
     return func
 
 
+ORDINARY = "ordinary"  # the target of ordinary text tapped in a spot step
+
+
 @template_filter
 def spans(text: str, ui: ScreenUI | None = None) -> Markup:
     """Escape message text and turn ``[[name: words]]`` into marked parts.
 
-    In a "spot the red flags" step each part is a button; elsewhere it is
-    plain text (marked only once found or revealed), so a message reads the
-    same in every step and gives nothing away before it is asked.
+    In a "spot the red flags" step every piece of text is a button that looks like plain
+    text, the ordinary words too (they answer ``ordinary``: "Chỗ này bình thường"), so
+    nothing on the screen tells a red flag apart until she finds it. Elsewhere a part is
+    plain text, marked only once found or revealed, so a message reads the same in
+    every step and gives nothing away before it is asked.
     """
+    tappable = ui is not None and ui.spot and ui.taps
     out: list[str] = []
     pos = 0
+
+    def ordinary(words: str) -> None:
+        out.append(_word_buttons(words, ORDINARY, "part") if tappable else str(escape(words)))
+
     for match in SPAN.finditer(text or ""):
-        out.append(str(escape(text[pos:match.start()])))
+        ordinary(text[pos:match.start()])
         name, words = match.group(1), match.group(2)
         classes = ["part"]
         if ui is not None and name in ui.found:
@@ -268,16 +278,41 @@ def spans(text: str, ui: ScreenUI | None = None) -> Markup:
         if ui is not None and (name == ui.highlight or name in ui.reveal):
             classes.append("show-me")
         cls = " ".join(classes)
-        if ui is not None and ui.spot and ui.taps:
-            out.append(f'<button type="submit" class="{cls}" name="target" '
-                       f'value="{escape(name)}">{escape(words)}</button>')
+        if tappable:
+            out.append(_word_buttons(words, name, " ".join(c for c in classes if c != "show-me"),
+                                     show="show-me" in classes))
         elif len(classes) > 1:
             out.append(f'<mark class="{cls}">{escape(words)}</mark>')
         else:
             out.append(str(escape(words)))
         pos = match.end()
-    out.append(str(escape(text[pos:])))
+    ordinary((text or "")[pos:])
     return Markup("".join(out))
+
+
+def _word_buttons(words: str, value: str, cls: str, show: bool = False) -> str:
+    """One button per word, so the text wraps and reads exactly like text (a button
+    spanning several words would be one unbreakable block, showing where a flag starts
+    and ends). A screen reader and the keyboard meet each part once: its first word
+    carries the whole part as its name, the other words are left out of both. The words
+    of a part sit in one inline ``span.spot-part`` (the whole phrase, for its size)."""
+    core = words.strip()
+    if not core:
+        return str(escape(words))
+    start = words.index(core)
+    pieces = core.split()
+    buttons = []
+    for n, word in enumerate(pieces):
+        if n == 0:
+            extra = f' aria-label="{escape(core)}"' if len(pieces) > 1 else ""
+        else:
+            extra = ' tabindex="-1" aria-hidden="true"'
+        buttons.append(f'<button type="submit" class="{cls}" name="target" '
+                       f'value="{escape(value)}"{extra}>{escape(word)}</button>')
+    group = "spot-part" + (" found" if "found" in cls.split() else "") + \
+        (" part show-me" if show else "")  # "show me" points at the whole phrase
+    return (f'{escape(words[:start])}<span class="{group}" data-part="{escape(value)}">'
+            f'{" ".join(buttons)}</span>{escape(words[start + len(core):])}')
 
 
 @template_filter

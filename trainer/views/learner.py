@@ -2,7 +2,8 @@
 to type from, their own learner card and certificates.
 
 ``/practice-card/`` is the fake identity printed for classes; ``/my-card`` is the
-learner's own card whose QR brings their progress to another device (``/c/<token>``).
+learner's own card whose QR brings their progress to another device (``/c/<token>``);
+``/resume`` does the same with a short code she can type ("mã học tiếp").
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from trainer.web import (
     card_url,
     current_learner,
     current_prefs,
+    ensure_learner,
     get_db,
     kiosk_mode,
     library,
@@ -162,8 +164,10 @@ def my_card():
     learner = current_learner()
     if learner is None:
         return render_template("kiosk/no_card.html"), 404
+    code = session.get(RESUME_CODE_KEY)
     return render_template("kiosk/cards.html", cards=[(learner.display_name or "",
-                                                       qr.svg_inline(card_url(learner)))])
+                                                       qr.svg_inline(card_url(learner)))],
+                           code=progress.show_code(code) if isinstance(code, str) else None)
 
 
 @bp.get("/card")
@@ -185,6 +189,62 @@ def resume_card(token: str):
     session["learner"] = learner.public_id
     session.permanent = True
     return redirect(url_for("home.index"), code=303)
+
+
+# --- "mã học tiếp": progress on another phone ----------------------------------------------
+
+RESUME_CODE_KEY = "resume_code"  # her own code, kept in her cookie to show again
+
+
+@bp.get("/resume")
+def resume():
+    """The form to type a code from another phone (and her own code, if she has one)."""
+    return render("resume/enter.html", "resume/enter.html", outcome=None, typed="")
+
+
+@bp.post("/resume")
+def resume_check():
+    """A typed code: her progress on this phone, or a kind word. Wrong codes are counted
+    per address in the database, so guessing one is bounded."""
+    db = get_db()
+    address = request.remote_addr or ""
+    typed = request.form.get("code", "")[:40]
+    if progress.resume_locked(db, address):
+        return render("resume/enter.html", "resume/enter.html", 429, outcome="locked",
+                      typed=typed)
+    learner = progress.learner_by_code(db, typed, current_app.config["SECRET_KEY"])
+    if learner is None:
+        progress.record_wrong_code(db, address)
+        db.commit()
+        return render("resume/enter.html", "resume/enter.html", outcome="wrong", typed=typed)
+    kiosk_on = session.get("kiosk_started")
+    session.clear()
+    if kiosk_on or kiosk_mode():
+        session["kiosk_started"] = True
+    session["learner"] = learner.public_id
+    session[RESUME_CODE_KEY] = progress.normalise_code(typed)
+    session.permanent = True
+    return redirect(url_for("home.index"), code=303)
+
+
+@bp.post("/resume/new")
+def resume_new():
+    """Make (or make again) her code; never asked for, only offered."""
+    db = get_db()
+    learner = ensure_learner()
+    session[RESUME_CODE_KEY] = progress.new_resume_code(db, learner,
+                                                        current_app.config["SECRET_KEY"])
+    db.commit()
+    return redirect(url_for(".resume_code"), code=303)
+
+
+@bp.get("/resume/code")
+def resume_code():
+    """Her code, large, to write down or print (shown again from her cookie)."""
+    learner = current_learner()
+    code = session.get(RESUME_CODE_KEY) if learner is not None else None
+    shown = progress.show_code(code) if isinstance(code, str) and code else None
+    return render("resume/code.html", "resume/code.html", shown=shown)
 
 
 # --- certificates -------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def answer(lesson_id: str, number: int):
     if verdict.counts:
         progress.record(db, attempt, step, "answer", verdict, submitted_id(), lesson)
     db.commit()
-    keep = submission.text if verdict.reason in ("wrong", "empty") else None
+    keep = submission.text if verdict.keeps_text else None
     return _render_step(lesson, index, attempt, verdict=verdict, typed=keep)
 
 
@@ -101,8 +101,7 @@ def done(lesson_id: str):
                                      attempt is not None)
     listing = library().listing(str(get_locale()))
     states = progress.progress_for(db, learner, listing)
-    following = next((x for x in listing if x.topic == lesson.topic and x.id != lesson.id
-                      and not states[x.id].finished), None)
+    following = progress.suggested_next(listing, states, after=lesson.id)
     return render("done.html", "done.html", lesson=lesson, state=state, following=following)
 
 

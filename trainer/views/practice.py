@@ -92,7 +92,7 @@ def answer(round_id: int, position: int, number: int):
     if verdict.counts:
         progress.record(db, attempt, step, "answer", verdict, submitted_id())
     db.commit()
-    keep = submission.text if verdict.reason in ("wrong", "empty") else None
+    keep = submission.text if verdict.keeps_text else None
     return _render(round_, item, scenario, number, verdict=verdict, typed=keep)
 
 
