@@ -206,7 +206,7 @@ def test_a_past_session_written_down_today_stays_open_for_recording(app, client)
     query = {"start": last_week.isoformat(), "end": last_week.isoformat()}
     page = v.get("/volunteer/reports/", query_string=query).get_data(as_text=True)
     assert re.search(r'data-total="classes"><strong>1</strong>', page)
-    v.post(f"/volunteer/classes/{past}/close")  # closing stays the volunteer's choice
+    v.post(f"/volunteer/classes/{past}/end")  # ending stays the volunteer's choice
     assert client.get(f"/join/{code_of(app, past)}").status_code == 410
 
 
