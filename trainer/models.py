@@ -162,7 +162,7 @@ class ClassSession(Base):
     follow_on: Mapped[bool] = mapped_column(Boolean, default=False)  # "follow me"
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # Class night (issue 16; migration 0007): who organises it (printed on the class
+    # Class night (issue 16; migration 0008): who organises it (printed on the class
     # certificates) and when the presenter last moved (idle learners, presenter sync).
     organiser: Mapped[str] = mapped_column(String(120), default="")
     moved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -203,7 +203,7 @@ class ClassMember(Base):
     following: Mapped[bool] = mapped_column(Boolean, default=True)
     hand_raised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # Migration 0007: "Đã giúp" (what happened before it no longer flags the row) and
+    # Migration 0008: "Đã giúp" (what happened before it no longer flags the row) and
     # what a volunteer sent to this phone from the board: "show" or "pull", until it arrives.
     helped_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     sent: Mapped[str] = mapped_column(String(10), default="")
