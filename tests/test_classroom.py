@@ -166,8 +166,12 @@ def test_a_volunteer_sees_only_their_own_classes_unless_admin(app):
     an = volunteer_client(app, "an")
     cid = make_class(an, title="Lớp của An")
     binh = volunteer_client(app, "binh")
-    for url in ("", "/present", "/board", "/qr.svg", "/cards"):
-        assert binh.get(f"/volunteer/classes/{cid}{url}").status_code == 404
+    for url in ("", "/present", "/board", "/qr.svg", "/cards", "/welcome", "/certificates"):
+        r = binh.get(f"/volunteer/classes/{cid}{url}")
+        assert r.status_code == 403, url  # a page that says why, not a 404
+        assert "Đây không phải lớp của bạn" in r.get_data(as_text=True)
+        assert "Lớp của An" not in r.get_data(as_text=True)
+    assert binh.get("/volunteer/classes/999/board").status_code == 404
     assert "Lớp của An" not in binh.get("/volunteer/").get_data(as_text=True)
     admin = volunteer_client(app, "boss", "admin")
     assert admin.get(f"/volunteer/classes/{cid}/board").status_code == 200
@@ -187,7 +191,7 @@ def test_wrong_and_expired_codes_get_a_clear_message(app, client):
     r = client.post("/join", data={"code": code_of(app, old)})
     assert r.status_code == 410 and "đã kết thúc" in r.get_data(as_text=True)
     closed = make_class(v)
-    v.post(f"/volunteer/classes/{closed}/close")
+    v.post(f"/volunteer/classes/{closed}/end")
     assert client.get(f"/join/{code_of(app, closed)}").status_code == 410
     assert client.get("/join/abc").status_code == 404
 
@@ -202,7 +206,7 @@ def test_a_past_session_written_down_today_stays_open_for_recording(app, client)
     query = {"start": last_week.isoformat(), "end": last_week.isoformat()}
     page = v.get("/volunteer/reports/", query_string=query).get_data(as_text=True)
     assert re.search(r'data-total="classes"><strong>1</strong>', page)
-    v.post(f"/volunteer/classes/{past}/close")  # closing stays the volunteer's choice
+    v.post(f"/volunteer/classes/{past}/end")  # ending stays the volunteer's choice
     assert client.get(f"/join/{code_of(app, past)}").status_code == 410
 
 
@@ -251,26 +255,7 @@ def test_board_shows_stuck_learners_first_and_escapes_names(app):
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     states = re.findall(r'data-state="(\w+)"', page)
     assert states == ["stuck", "ok"]
-    assert 'class="cell done"' in page and 'class="cell stuck"' in page
-
-
-def test_idle_for_two_minutes_counts_as_stuck():
-    from trainer.content.lesson import Lesson
-    from trainer.models import StepEvent
-
-    class S:  # a minimal lesson: only step keys matter
-        def __init__(self, key):
-            self.key = key
-
-    lesson = Lesson.__new__(Lesson)
-    object.__setattr__(lesson, "steps", (S("a"), S("b")))
-    now = dt.datetime(2026, 1, 1, 10, 0)
-    done_a = [StepEvent(id=1, step_key="a", kind="answer", correct=True, finished=True,
-                        created_at=now - dt.timedelta(seconds=30))]
-    assert classes.learner_cells(lesson, done_a, now - dt.timedelta(hours=1), now) == \
-        (("done", "working"), 1, False)
-    later = now + dt.timedelta(minutes=3)
-    assert classes.learner_cells(lesson, done_a, now - dt.timedelta(hours=1), later)[2] is True
+    assert "Sai 2 lần" in page and "Lần cuối: bấm" in page
 
 
 def test_raise_hand_shows_on_board_until_a_volunteer_answers(app):

@@ -197,7 +197,9 @@ def test_the_wheel_serves_a_lesson_in_vietnamese_from_another_folder(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode("utf-8")  # UTF-8 on cp1258
-    assert f"Tập Số on http://127.0.0.1:{port}/" in output
+    # serve listens on every network by default and says where this computer reaches it
+    assert f"Tập Số on http://0.0.0.0:{port}/" in output
+    assert f"On this computer: http://127.0.0.1:{port}/" in output
     assert (tmp_path / "data" / "tapso-trainer" / "tapso.db").is_file()
     assert not (elsewhere / "instance").exists()
 

@@ -109,7 +109,9 @@ with the same SECRET_KEY and DATABASE_URL, behind nginx (docs/deploy.md)."""
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="0.0.0.0: phones on the same Wi-Fi or hotspot can join; "
+                   "127.0.0.1: only this computer.")
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=4, show_default=True, type=int,
               help="Threads per process. More is not faster: Python runs one at a time.")
@@ -129,6 +131,7 @@ def serve_command(host: str, port: int, threads: int, workers: int = 1,
     _create_database(app)
     click.echo(f"Tập Số on http://{host}:{port}/ ({len(app.extensions['library'].lessons)} "
                f"lesson files, {workers} process(es))")
+    _print_phone_addresses(host, port)
     if workers == 1:
         import waitress
 
@@ -192,6 +195,31 @@ def _create_database(app: Flask) -> None:
     elif not database.is_usable(engine):
         click.echo("Warning: the database is not reachable or not up to date; run "
                    "`trainer db upgrade` (docs/deploy.md).", err=True)
+
+
+def _print_phone_addresses(host: str, port: int) -> None:
+    """Tell the volunteer what the phones open, with a QR to scan from the terminal, and
+    how to keep the server to this computer."""
+    from trainer.classroom.addresses import serving_urls
+
+    click.echo(f"On this computer: http://127.0.0.1:{port}/")
+    urls = serving_urls(host, port)
+    if urls:
+        click.echo("Phones on the same Wi-Fi or hotspot open (Điện thoại mở):")
+        for url in urls:
+            click.echo(f"    {url}")
+        with contextlib.suppress(Exception):  # a terminal that cannot draw it: the text is enough
+            import segno
+
+            segno.make(urls[0], error="m").terminal(compact=True)
+        click.echo("Only this computer: trainer serve --host 127.0.0.1 "
+                   "(make run HOST=127.0.0.1)")
+    elif host in ("0.0.0.0", "", "::"):
+        click.echo("No network found: turn on the laptop's hotspot or join the Wi-Fi, "
+                   "then start again so phones can join.")
+    else:
+        click.echo("Only this computer can open it. For phones: trainer serve "
+                   "(listens on every network, 0.0.0.0).")
 
 
 def _compile_templates(app: Flask) -> None:

@@ -105,6 +105,9 @@ class NewClassForm(FlaskForm):
         Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
     village = StringField(_l("Thôn / tổ dân phố"), default="", filters=[_strip], validators=[
         Length(max=MAX_PLACE, message=_l("Tên xã / thôn dài nhất 80 ký tự."))])
+    organiser = StringField(_l("Đơn vị tổ chức (in trên giấy chứng nhận)"), default="",
+                            filters=[_strip], validators=[
+        Length(max=MAX_TITLE, message=_l("Tên đơn vị tổ chức dài nhất 120 ký tự."))])
     held_on = DateField(_l("Ngày học"), default=dt.date.today,
                         invalid_value_message=_l("Ngày học chưa đúng."),
                         validators=[DataRequired(_l("Ngày học chưa đúng."))])

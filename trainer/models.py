@@ -162,9 +162,28 @@ class ClassSession(Base):
     follow_on: Mapped[bool] = mapped_column(Boolean, default=False)  # "follow me"
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Class night (issue 16; migration 0008): who organises it (printed on the class
+    # certificates) and when the presenter last moved (idle learners, presenter sync).
+    organiser: Mapped[str] = mapped_column(String(120), default="")
+    moved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     volunteer: Mapped[Volunteer] = relationship()
     members: Mapped[list[ClassMember]] = relationship(back_populates="klass",
                                                       order_by="ClassMember.id")
+    helpers: Mapped[list[Volunteer]] = relationship(secondary="class_helper",
+                                                    order_by="Volunteer.username")
+
+
+class ClassHelper(Base):
+    """Another volunteer helping with a class: sees its board and hands and can present."""
+
+    __tablename__ = "class_helper"
+    __table_args__ = (UniqueConstraint("class_id", "volunteer_id",
+                                       name="uq_class_helper_class_volunteer"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
+                                          index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
+                                              index=True)
 
 
 class ClassMember(Base):
@@ -184,6 +203,10 @@ class ClassMember(Base):
     following: Mapped[bool] = mapped_column(Boolean, default=True)
     hand_raised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Migration 0008: "Đã giúp" (what happened before it no longer flags the row) and
+    # what a volunteer sent to this phone from the board: "show" or "pull", until it arrives.
+    helped_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent: Mapped[str] = mapped_column(String(10), default="")
     klass: Mapped[ClassSession] = relationship(back_populates="members")
     learner: Mapped[Learner] = relationship()
 

@@ -4,20 +4,24 @@ the presenter and raising a hand. The volunteer's side is under ``/volunteer``."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from trainer import progress
 from trainer.classroom import classes
 from trainer.models import ClassSession
 from trainer.screens.render import resume_url
@@ -49,6 +53,9 @@ def join():
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join_class(code: str):
+    """Give a name and join. A phone already in the class says whose it is and offers
+    "Người khác dùng máy này": a new learner, the first one's progress untouched; anyone
+    who joined from this phone before comes back by tapping their name."""
     db = get_db()
     today = dt.date.today()
     try:
@@ -57,39 +64,66 @@ def join_class(code: str):
         return render_template("join.html", error=_join_error(exc.reason),
                                code=classes.normalise_code(code)), \
             404 if exc.reason == "unknown" else 410
-    error = None
     learner = current_learner()
-    name = request.form.get("name", "") if request.method == "POST" else (
-        learner.display_name if learner and learner.display_name else "")
+    people = classes.members_on_phone(db, klass, _phone_people(learner))
+    me = next((m for m in people if learner and m.learner_id == learner.id), None)
+    form = request.form
+    error = None
     if request.method == "POST":
-        try:
-            learner = ensure_learner()
-            classes.join(db, klass, learner, name,
-                         classes.parse_birth_year(request.form.get("birth_year", ""), today))
-        except classes.ClassError:
-            db.rollback()
-            error = _("Bác gõ tên để tình nguyện viên biết ai cần giúp.")
-        else:
+        back = next((m for m in people if str(m.id) == form.get("as", "")), None)
+        name = classes.clean_name(form.get("name", ""))
+        if back is None and form.get("other") == "1":  # typed their own name again
+            back = next((m for m in people if m.display_name.casefold() == name.casefold()), None)
+        if back is not None:
+            _use_learner(back.learner)
             db.commit()
             return redirect(_first_lesson_url(klass), code=303)
-    return render_template("join_name.html", klass=klass, error=error,
+        if not name:
+            error = _("Bác gõ tên để tình nguyện viên biết ai cần giúp.")
+        else:
+            if form.get("other") == "1":
+                learner = progress.get_or_create_learner(db, progress.new_public_id())
+                _use_learner(learner)
+            else:
+                learner = ensure_learner()
+            classes.join(db, klass, learner, name,
+                         classes.parse_birth_year(form.get("birth_year", ""), today))
+            _remember_on_phone(learner)
+            db.commit()
+            return redirect(_first_lesson_url(klass), code=303)
+    name = form.get("name", "") if request.method == "POST" else (
+        learner.display_name if learner and learner.display_name and me is None else "")
+    return render_template("join_name.html", klass=klass, error=error, me=me,
+                           others=[m for m in people if m is not me],
                            name=classes.clean_name(name)), 400 if error else 200
 
 
 @bp.get("/class/bar")
 def class_bar():
-    """Polled every few seconds by the step page: follow the presenter, show the hand."""
+    """Polled every few seconds by the step page: follow the presenter (asking before
+    pulling a learner back from where they went ahead), show the hand, and carry what a
+    volunteer sent from the board ("show me" on this phone, "back to my step")."""
     member = class_membership()
     if member is None:
         return "", 204
+    klass = member.klass
     here = (request.args.get("lesson", ""), request.args.get("step", type=int))
-    target = classes.follow_target(member.klass, member)
-    if target is not None and target != here:
+    sent, member.sent = member.sent, ""
+    if sent:
+        get_db().commit()
+    if sent == "pull" and klass.current_lesson:
+        url = url_for("lessons.step", lesson_id=klass.current_lesson, number=klass.current_step)
+        return Response("", 200, {"HX-Redirect": url})
+    target = classes.follow_target(klass, member)
+    move = classes.follow_move(target, *here, classes.planned(klass)) if target else "stay"
+    if move == "go":
         url = url_for("lessons.step", lesson_id=target[0], number=target[1])
         return Response("", 200, {"HX-Redirect": url})
-    if request.args.get("seen") == classes.bar_version(member):
+    version = classes.bar_version(member) + ("-ask" if move == "ask" else "")
+    if sent != "show" and request.args.get("seen") == version:
         return "", 204  # nothing new: htmx keeps the bar (and its polling) as it is
-    return _render_bar(member, here)
+    return _render_bar(member, here, ask=target if move == "ask" else None,
+                       show=sent == "show")
 
 
 @bp.post("/class/hand")
@@ -133,14 +167,46 @@ def _after_learner_action(member):
     return redirect(back, code=303)
 
 
-def _render_bar(member, here):
+def _render_bar(member, here, ask=None, show=False):
+    lesson = library().get(here[0], str(get_locale())) if here[0] else None
+    show = show and lesson is not None and here[1] is not None \
+        and 1 <= here[1] <= len(lesson.steps)
+    asked = library().get(ask[0], str(get_locale())) if ask else None
     return render_template("_class_bar.html", member=member, klass=member.klass,
-                           here_lesson=here[0], here_step=here[1],
+                           here_lesson=here[0], here_step=here[1], show=show,
+                           ask=ask if asked else None, ask_lesson=asked, sid=uuid.uuid4().hex,
                            poll=current_app.config["CLASS_POLL_SECONDS"])
 
 
+PHONE_KEY = "phone_learners"  # everyone who joined a class from this browser
+PHONE_MAX = 8
+
+
+def _phone_people(learner) -> list[str]:
+    kept = session.get(PHONE_KEY)
+    people = [x for x in kept if isinstance(x, str)] if isinstance(kept, list) else []
+    if learner is not None and learner.public_id not in people:
+        people.append(learner.public_id)
+    return people[-PHONE_MAX:]
+
+
+def _remember_on_phone(learner) -> None:
+    people = [x for x in _phone_people(None) if x != learner.public_id] + [learner.public_id]
+    session[PHONE_KEY] = people[-PHONE_MAX:]
+
+
+def _use_learner(learner) -> None:
+    """This phone is now ``learner``'s; the one before keeps their progress."""
+    _remember_on_phone(learner)
+    session["learner"] = learner.public_id
+    session.permanent = True
+    g.pop("learner", None)
+    g.pop("a11y_prefs", None)
+
+
 def _first_lesson_url(klass: ClassSession) -> str:
-    lesson = library().get(klass.current_lesson, str(get_locale()))
+    lesson = library().get(klass.current_lesson or next(iter(classes.planned(klass)), ""),
+                           str(get_locale()))
     if lesson is None:
         return url_for("home.index")
     if klass.follow_on:

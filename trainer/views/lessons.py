@@ -15,10 +15,12 @@ from flask_babel import get_locale
 
 from trainer import progress
 from trainer.answers import Verdict, check
+from trainer.classroom import classes
 from trainer.content.lesson import Lesson, Step
 from trainer.models import Attempt
 from trainer.screens.render import resume_url, step_context
 from trainer.web import (
+    class_membership,
     current_learner,
     ensure_learner,
     get_db,
@@ -102,6 +104,10 @@ def done(lesson_id: str):
     listing = library().listing(str(get_locale()))
     states = progress.progress_for(db, learner, listing)
     following = progress.suggested_next(listing, states, after=lesson.id)
+    member = class_membership()  # in a class, the next lesson is the class plan's
+    planned = classes.next_planned(member.klass, lesson.id) if member else None
+    if planned and library().get(planned, str(get_locale())):
+        following = library().get(planned, str(get_locale()))
     return render("done.html", "done.html", lesson=lesson, state=state, following=following)
 
 

@@ -2,12 +2,14 @@
 classes with their code and QR, the presenter for the projector, the live board, learner
 cards and kiosk sign-in secrets, and reports.
 
-A volunteer only ever reaches their own classes (an admin reaches every class).
+A volunteer reaches the classes they run or help with (an admin reaches every class); any
+other class gets a page that says it is not theirs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -17,16 +19,18 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 
-from trainer.classroom import archive, auth, classes, kiosk, qr, reports
+from trainer.classroom import addresses, archive, auth, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
-from trainer.content.lesson import Lesson
+from trainer.content.lesson import Choose, Judge, Lesson, Type
 from trainer.forms import (
     VISIT_KIND_LABELS,
     AddVolunteerForm,
@@ -37,9 +41,9 @@ from trainer.forms import (
     SupportVisitForm,
     TeamForm,
 )
-from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer
-from trainer.screens.render import screen_ui
-from trainer.web import card_url, get_db, is_htmx, library, public_url, render, safe_next
+from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer, utcnow
+from trainer.screens.render import screen_ui, target_label
+from trainer.web import card_url, get_db, is_htmx, library, render, safe_next
 
 bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
 
@@ -123,30 +127,62 @@ def toggle_active(volunteer_id: int):
 @bp.route("/classes/new", methods=["GET", "POST"])
 @volunteer_required
 def new_class():
-    form = NewClassForm(lessons=library().listing(str(get_locale())))
+    form = _class_form()
     if form.validate_on_submit():
         db = get_db()
         try:
             klass = classes.create_class(db, current_volunteer(), form.title.data,
                                          form.held_on.data, form.commune.data,
-                                         form.village.data, form.lesson.data)
+                                         form.village.data, form.lesson.data,
+                                         form.organiser.data)
         except classes.ClassError:  # no free join code: very unlikely, say so and retry
             db.rollback()
             form.title.errors.append(_("Chưa tạo được lớp. Bác bấm lại nút Tạo lớp."))
         else:
             db.commit()
             return redirect(url_for(".show_class", class_id=klass.id), code=303)
-    return render_template("volunteer/class_new.html", me=current_volunteer(), form=form), \
-        400 if form.errors else 200
+    return render_template("volunteer/class_new.html", me=current_volunteer(), form=form,
+                           topics=_topics()), 400 if form.errors else 200
+
+
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@volunteer_required
+def edit_class(class_id: int):
+    """Change the class (its code, members and the presenter's place stay)."""
+    klass = _own_class(class_id)
+    form = _class_form(data={"title": klass.title, "commune": klass.commune,
+                             "village": klass.village, "organiser": klass.organiser,
+                             "held_on": klass.held_on, "lesson": classes.planned(klass)})
+    if form.validate_on_submit():
+        classes.edit_class(klass, form.title.data, form.held_on.data, form.commune.data,
+                           form.village.data, form.lesson.data, form.organiser.data)
+        get_db().commit()
+        return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return render_template("volunteer/class_new.html", me=current_volunteer(), klass=klass,
+                           form=form, topics=_topics()), 400 if form.errors else 200
 
 
 @bp.get("/classes/<int:class_id>")
 @volunteer_required
 def show_class(class_id: int):
     klass = _own_class(class_id)
+    bases, base = _join_bases(), _join_base()
     return render_template("volunteer/class.html", me=current_volunteer(), klass=klass,
                            lessons=_planned_lessons(klass), join_url=_join_url(klass),
-                           open=classes.is_open(klass, dt.date.today()))
+                           bases=bases, base=base, local=addresses.is_local_host(
+                               urlsplit(base).hostname or ""),
+                           open=classes.is_open(klass, dt.date.today()),
+                           certified=len(classes.finished_class(get_db(), klass)),
+                           helper_error=request.args.get("helper") == "unknown")
+
+
+@bp.get("/classes/<int:class_id>/members")
+@volunteer_required
+def class_members(class_id: int):
+    """The member list on the class page, polled so newcomers appear."""
+    klass = _own_class(class_id)
+    return render_template("volunteer/_members.html", klass=klass,
+                           poll=current_app.config["CLASS_POLL_SECONDS"])
 
 
 @bp.get("/classes/<int:class_id>/qr.svg")
@@ -154,31 +190,110 @@ def show_class(class_id: int):
 def class_qr(class_id: int):
     klass = _own_class(class_id)
     return Response(qr.svg_file(_join_url(klass)), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=3600"})
+                    headers={"Cache-Control": "private, no-cache"})
+
+
+@bp.route("/classes/<int:class_id>/end", methods=["GET", "POST"])
+@volunteer_required
+def end_class(class_id: int):
+    """Ending asks first (the code stops working for everyone); ending twice says so."""
+    klass = _own_class(class_id)
+    if klass.closed_at is not None:
+        return _ended(klass, _("Lớp này đã kết thúc rồi. Không cần kết thúc lần nữa."), 409)
+    if request.method == "GET":
+        return render_template("volunteer/class_end.html", me=current_volunteer(), klass=klass)
+    classes.end_class(klass)
+    get_db().commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
 
 
 @bp.post("/classes/<int:class_id>/close")
 @volunteer_required
 def close_class(class_id: int):
+    """The old "end" button's address: it now asks first."""
+    return redirect(url_for(".end_class", class_id=class_id), code=303)
+
+
+@bp.post("/classes/<int:class_id>/reopen")
+@volunteer_required
+def reopen_class(class_id: int):
     klass = _own_class(class_id)
-    klass.closed_at = klass.closed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    classes.reopen_class(klass, dt.date.today())
     get_db().commit()
     return redirect(url_for(".show_class", class_id=klass.id), code=303)
 
 
-# --- presenter (the projector) ------------------------------------------------------------
+@bp.post("/classes/<int:class_id>/helpers")
+@volunteer_required
+def add_helper(class_id: int):
+    klass = _own_class(class_id)
+    db = get_db()
+    try:
+        classes.add_helper(db, klass, request.form.get("username", "")[:40])
+    except classes.ClassError:
+        db.rollback()
+        return redirect(url_for(".show_class", class_id=klass.id, helper="unknown"), code=303)
+    db.commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+
+
+@bp.post("/classes/<int:class_id>/helpers/<int:volunteer_id>/remove")
+@volunteer_required
+def remove_helper(class_id: int, volunteer_id: int):
+    klass = _own_class(class_id)
+    classes.remove_helper(klass, volunteer_id)
+    get_db().commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+
+
+# --- the projector: "Vào lớp" slide and presenter ---------------------------------------------
+
+@bp.get("/classes/<int:class_id>/welcome")
+@volunteer_required
+def welcome(class_id: int):
+    """The "Vào lớp" slide: code, QR, address and how many joined; no names, no buttons."""
+    klass = _own_class(class_id)
+    if klass.closed_at is not None:
+        return _ended(klass, _("Lớp này đã kết thúc nên không mời vào lớp được nữa. Mở lại "
+                               "lớp nếu các bác vẫn đang học."), 410)
+    return render_template("volunteer/welcome.html", klass=klass, join_url=_join_url(klass),
+                           poll=current_app.config["CLASS_POLL_SECONDS"])
+
+
+@bp.get("/classes/<int:class_id>/count")
+@volunteer_required
+def joined_count(class_id: int):
+    klass = _own_class(class_id)
+    return render_template("volunteer/_joined_count.html", klass=klass,
+                           poll=current_app.config["CLASS_POLL_SECONDS"])
+
 
 @bp.get("/classes/<int:class_id>/present")
 @volunteer_required
 def presenter(class_id: int):
-    return _render_presenter(_own_class(class_id))
+    klass = _own_class(class_id)
+    if klass.closed_at is not None:
+        return _ended_presenting(klass)
+    return _render_presenter(klass)
+
+
+@bp.get("/classes/<int:class_id>/present/version")
+@volunteer_required
+def presenter_version(class_id: int):
+    """Polled by every presenter window: when it changes, the window redraws (sync)."""
+    klass = _own_class(class_id)
+    return Response(classes.presenter_version(klass), mimetype="text/plain",
+                    headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/classes/<int:class_id>/present")
 @volunteer_required
 def presenter_move(class_id: int):
-    """Next/previous/go to a step, another lesson, highlight the target, "follow me"."""
+    """Next/previous/go to a step, another lesson, highlight the target, "follow me".
+    Next at the last step opens the next lesson of the class plan."""
     klass = _own_class(class_id)
+    if klass.closed_at is not None:
+        return _ended_presenting(klass)
     lesson = _presented_lesson(klass)
     form = request.form
     if form.get("lesson") and form["lesson"] in classes.planned(klass) + library().ids():
@@ -190,7 +305,11 @@ def presenter_move(class_id: int):
     elif lesson is not None:
         action = form.get("action", "")
         step = {"next": klass.current_step + 1, "prev": klass.current_step - 1}.get(action)
-        if step is not None:
+        following = classes.next_planned(klass, lesson.id)
+        if action == "next" and klass.current_step >= len(lesson.steps) and following:
+            classes.present(klass, library().get(following, str(get_locale())) or lesson, 1)
+            klass.highlight = False
+        elif step is not None:
             classes.present(klass, lesson, step)
             klass.highlight = False
         elif action == "highlight":
@@ -211,24 +330,65 @@ def presenter_move(class_id: int):
 @volunteer_required
 def board(class_id: int):
     klass = _own_class(class_id)
-    lesson = _presented_lesson(klass)
-    rows = classes.board(get_db(), klass, lesson) if lesson else []
     return render("volunteer/board.html", "volunteer/_board_grid.html",
-                  me=current_volunteer(), klass=klass, lesson=lesson, rows=rows,
+                  me=current_volunteer(), klass=klass, rows=_board_rows(klass),
+                  presented=_presented_lesson(klass),
                   poll=current_app.config["CLASS_POLL_SECONDS"])
+
+
+@bp.get("/classes/<int:class_id>/members/<int:member_id>")
+@volunteer_required
+def learner_page(class_id: int, member_id: int):
+    """One learner tonight: where they are, what went wrong, every step they took."""
+    klass = _own_class(class_id)
+    member = _member(klass, member_id)
+    row = next(r for r in _board_rows(klass) if r["row"].member.id == member.id)
+    path = []
+    for entry in classes.learner_path(get_db(), member):
+        lesson = library().get(entry.lesson_id, str(get_locale()))
+        index = lesson.step_index(entry.step_key) if lesson else None
+        path.append({"entry": entry, "lesson": lesson,
+                     "step": lesson.steps[index] if index is not None else None,
+                     "number": index + 1 if index is not None else None,
+                     "words": _event_words(lesson, index, entry.kind, entry.correct,
+                                           entry.finished, entry.detail)})
+    return render_template("volunteer/learner.html", me=current_volunteer(), klass=klass,
+                           member=member, r=row, path=path, now=utcnow())
 
 
 @bp.post("/classes/<int:class_id>/members/<int:member_id>/helped")
 @volunteer_required
 def helped(class_id: int, member_id: int):
-    """A volunteer went over: the raised hand comes down."""
+    """"Đã giúp": the hand comes down and the row is no longer flagged."""
     klass = _own_class(class_id)
-    member = _member(klass, member_id)
-    classes.lower_hand(member)
+    classes.mark_helped(_member(klass, member_id))
     get_db().commit()
-    if is_htmx():
-        return board(class_id)
-    return redirect(url_for(".board", class_id=klass.id), code=303)
+    return _back_to_board(klass)
+
+
+@bp.post("/classes/<int:class_id>/members/<int:member_id>/send")
+@volunteer_required
+def send_to_phone(class_id: int, member_id: int):
+    """"Cho xem trên máy bác" (show-me on their phone) or "Đưa về bước của tôi"."""
+    klass = _own_class(class_id)
+    try:
+        classes.send(_member(klass, member_id), request.form.get("what", ""))
+    except classes.ClassError:
+        abort(400)
+    get_db().commit()
+    return _back_to_board(klass)
+
+
+# --- class certificates ---------------------------------------------------------------------
+
+@bp.get("/classes/<int:class_id>/certificates")
+@volunteer_required
+def class_certificates(class_id: int):
+    """One A5 page per learner who finished every lesson of the class, to print."""
+    klass = _own_class(class_id)
+    return render_template("kiosk/certificate_class.html", me=current_volunteer(), klass=klass,
+                           members=classes.finished_class(get_db(), klass),
+                           lessons=_planned_lessons(klass))
 
 
 # --- learner cards and kiosk sign-in -----------------------------------------------------------
@@ -378,11 +538,30 @@ def places():
 
 # --- helpers ------------------------------------------------------------------------------
 
+ADDRESS_KEY = "class_address"  # the LAN address the volunteer picked for the QR
+
+
 def _own_class(class_id: int) -> ClassSession:
-    klass = classes.class_for(get_db(), current_volunteer(), class_id)
+    """The class, if this volunteer runs it, helps with it or is an admin; a class that
+    exists but is someone else's gets a page that says so (403), not a 404."""
+    db = get_db()
+    klass = db.get(ClassSession, class_id)
     if klass is None:
-        abort(404)  # not "forbidden": another volunteer's class does not exist for you
+        abort(404)
+    if not classes.may_run(current_volunteer(), klass):
+        abort(Response(render_template("volunteer/not_yours.html", me=current_volunteer(),
+                                       klass=klass), 403))
     return klass
+
+
+def _ended(klass: ClassSession, message: str, code: int):
+    return render_template("volunteer/ended.html", me=current_volunteer(), klass=klass,
+                           message=message), code
+
+
+def _ended_presenting(klass: ClassSession):
+    return _ended(klass, _("Lớp này đã kết thúc nên không trình chiếu được. Mở lại lớp để "
+                           "trình chiếu tiếp."), 410)
 
 
 def _member(klass: ClassSession, member_id: int):
@@ -390,6 +569,16 @@ def _member(klass: ClassSession, member_id: int):
     if member is None:
         abort(404)
     return member
+
+
+def _class_form(**kwargs) -> NewClassForm:
+    """The new/edit class form, offering every lesson of the library."""
+    return NewClassForm(lessons=library().listing(str(get_locale())), **kwargs)
+
+
+def _topics() -> list:
+    """Lessons grouped by topic for the lesson picker."""
+    return library().by_topic(str(get_locale()))
 
 
 def _planned_lessons(klass: ClassSession) -> list[Lesson]:
@@ -403,22 +592,43 @@ def _presented_lesson(klass: ClassSession) -> Lesson | None:
     return library().get(lesson_id, str(get_locale())) if lesson_id else None
 
 
+def _join_bases() -> list[str]:
+    """Addresses phones can open: TRAINER_PUBLIC_URL if set, else the one this browser
+    used when it is a network address, else one per LAN address of the laptop."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return [configured.rstrip("/")]
+    return addresses.phone_urls(request.host_url) or [request.host_url.rstrip("/")]
+
+
+def _join_base() -> str:
+    bases = _join_bases()
+    asked = request.args.get("address", "")
+    if asked in bases:
+        session[ADDRESS_KEY] = asked
+    picked = session.get(ADDRESS_KEY)
+    return picked if picked in bases else bases[0]
+
+
 def _join_url(klass: ClassSession) -> str:
-    return public_url(url_for("classroom.join_class", code=klass.code))
+    return _join_base() + url_for("classroom.join_class", code=klass.code)
 
 
 def _render_presenter(klass: ClassSession):
     lesson = _presented_lesson(klass)
     context = {"me": current_volunteer(), "klass": klass, "lesson": lesson,
-               "lessons": _planned_lessons(klass), "join_url": _join_url(klass)}
+               "lessons": _planned_lessons(klass), "join_url": _join_url(klass),
+               "version": classes.presenter_version(klass)}
     if lesson is not None and lesson.steps:
         number = max(1, min(klass.current_step, len(lesson.steps)))
         step = lesson.steps[number - 1]
+        following = classes.next_planned(klass, lesson.id)
         context.update(
             step=step, number=number, total=len(lesson.steps),
             ui=screen_ui(lesson, step.interaction, taps=False, point=klass.highlight,
                          say_answer=klass.highlight),
             followers=sum(m.following for m in klass.members),
+            next_lesson=library().get(following, str(get_locale())) if following else None,
         )
     return render("volunteer/presenter.html", "volunteer/_presenter_stage.html", **context)
 
@@ -441,6 +651,55 @@ def _report_filters() -> tuple[reports.Filters | None, str | None]:
                               int(team[:9]) if team.isdigit() else None,
                               int(who[:9]) if who.isdigit() else None)
     return filters, _("Ngày bắt đầu sau ngày kết thúc: đã đổi chỗ hai ngày.") if swapped else None
+
+
+def _board_rows(klass: ClassSession) -> list[dict]:
+    """The board's rows with the words the volunteer reads: lesson, step name, last wrong."""
+    locale = str(get_locale())
+    rows = []
+    for row in classes.board(get_db(), klass, lambda x: library().get(x, locale)):
+        lesson = library().get(row.lesson_id, locale) if row.lesson_id else None
+        step = lesson.steps[row.at] if lesson is not None and row.at is not None else None
+        rows.append({"row": row, "lesson": lesson, "step": step,
+                     "number": row.at + 1 if row.at is not None else None,
+                     "wrong_words": _wrong_words(lesson, row.at, row.last_wrong)
+                     if row.last_wrong else ""})
+    return rows
+
+
+def _wrong_words(lesson: Lesson | None, index: int | None, detail: str) -> str:
+    """A wrong answer in words: "bấm Zalo", "chọn “An toàn”", "gõ chưa đúng"."""
+    if lesson is None or index is None:
+        return detail
+    interaction = lesson.steps[index].interaction
+    if isinstance(interaction, Choose):
+        text = next((o.text for o in interaction.options if o.key == detail), detail)
+        return _("chọn “%(what)s”", what=Markup(text).striptags())
+    if isinstance(interaction, Judge):
+        return _("chọn “Lừa đảo”") if detail == "scam" else _("chọn “An toàn”")
+    if isinstance(interaction, Type):
+        return _("gõ chưa đúng")
+    if not detail:
+        return ""
+    return _("bấm %(what)s", what=target_label(lesson, index, detail))
+
+
+def _event_words(lesson: Lesson | None, index: int | None, kind: str, correct: bool | None,
+                 finished: bool, detail: str) -> str:
+    if kind == "hint":
+        return _("xin gợi ý")
+    if kind == "show":
+        return _("xem cách làm")
+    if correct is False:
+        return _("sai: %(what)s", what=_wrong_words(lesson, index, detail))
+    return _("đúng, xong bước") if finished else _("đúng")
+
+
+def _back_to_board(klass: ClassSession):
+    if is_htmx():
+        return board(klass.id)
+    back = safe_next(request.form.get("next"), url_for(".board", class_id=klass.id))
+    return redirect(back, code=303)
 
 
 def _report_page(found: reports.Report | None, notice: str | None) -> str:
