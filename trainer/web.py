@@ -137,7 +137,8 @@ def init_app(app: Flask) -> None:
                                  lesson_card=lesson_card, kit_css_url=kit_css_url,
                                  kit_app_icon=kit_app_icon)
     # "Nghe": the sources of a text's sound; the volunteer pages say when the voice is missing.
-    app.jinja_env.globals.update(speech_parts=speech_parts, server_voice=voice.engine)
+    app.jinja_env.globals.update(speech_parts=speech_parts,
+                                 server_voice=lambda: voice.engine() is not None)
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
@@ -472,7 +473,7 @@ def _reload_lessons_in_dev() -> None:
 
 def speech_cache() -> Path:
     """Synthesised speech and the texts the server may say (instance/speech/)."""
-    return Path(current_app.instance_path) / "speech"
+    return Path(current_app.config["SPEECH_CACHE_DIR"])
 
 
 def speech_parts(text: str | list[str], audio: str = "") -> list[dict[str, str]]:

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import force_locale, gettext
 from jinja2 import TemplateError
 from markupsafe import Markup
 
@@ -29,6 +30,8 @@ from trainer.content.text import render_inline
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
+from trainer.speech import recordings
+from trainer.speech.texts import lesson_texts
 from trainer.web import dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
@@ -132,3 +135,67 @@ def _name_tag(match: re.Match) -> str:
     (the name comes from an attribute Jinja already escaped)."""
     tag, kind, name = match.group(1), match.group(2), match.group(3)
     return f'{tag}<span class="name-tag name-{kind}">{name}</span>'
+
+
+# --- Recording the texts a learner hears, in the volunteer's own voice (#22) ---------
+
+
+def _recordable(lesson_id: str):
+    """The lesson (in ``?lang=``, default Vietnamese) and its texts, or 404."""
+    lang = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])[:20]
+    lesson = fresh_library().lessons.get((lesson_id, lang))
+    if lesson is None:
+        abort(404)
+    with force_locale(lesson.locale):  # the app's own words around the author's, in that language
+        return lesson, lesson_texts(lesson, gettext)
+
+
+@bp.get("/record/<lesson_id>")
+@volunteer_required
+def record(lesson_id: str):
+    lesson, texts = _recordable(lesson_id)
+    root = Path(current_app.config["LESSONS_DIR"])
+    saved = recordings.load(root, lesson.locale, lesson.id)
+    rows = []
+    for said in texts:
+        rec = saved.get(said.role)
+        state = "missing" if rec is None else ("recorded" if rec.key == said.key else "outdated")
+        url = (url_for("speech.recorded", lang=lesson.locale, key=rec.key, ext=rec.ext)
+               if state == "recorded" else "")
+        rows.append({"said": said, "state": state, "url": url,
+                     "save": url_for("authors.save_recording", lesson_id=lesson.id,
+                                     role=said.role, lang=lesson.locale)})
+    return render_template("authors/record.html", lesson=lesson, rows=rows,
+                           done=sum(r["state"] == "recorded" for r in rows))
+
+
+@bp.post("/record/<lesson_id>/<role>")
+@volunteer_required
+def save_recording(lesson_id: str, role: str):
+    """The recording, as the request body (Opus in WebM or Ogg, from MediaRecorder)."""
+    request.max_content_length = recordings.MAX_BYTES  # answers elsewhere stay tiny
+    lesson, texts = _recordable(lesson_id)
+    said = next((t for t in texts if t.role == role), None)
+    if said is None:
+        abort(404)
+    rec = recordings.save(Path(current_app.config["LESSONS_DIR"]), lesson.locale, lesson.id,
+                          said, request.get_data(cache=False))
+    if rec is None:
+        return jsonify(ok=False, message=gettext(
+            "Không lưu được: tệp không phải là bản thu âm. Bác thu lại nhé.")), 400
+    return jsonify(ok=True, url=url_for("speech.recorded", lang=lesson.locale, key=rec.key,
+                                        ext=rec.ext), message=gettext("Đã lưu bản thu âm."))
+
+
+@bp.context_processor
+def _recording_coverage() -> dict:
+    """For /authors/translations: how much of each language can be heard recorded."""
+
+    def coverage(lang: str) -> list[recordings.Coverage]:
+        root = Path(current_app.config["LESSONS_DIR"])
+        lessons = [x for (_, locale), x in sorted(fresh_library().lessons.items())
+                   if locale == lang]
+        with force_locale(lang):
+            return [recordings.coverage(root, x, gettext) for x in lessons]
+
+    return {"recording_coverage": coverage}
