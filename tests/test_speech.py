@@ -133,7 +133,8 @@ def test_a_recording_is_heard_for_its_words_only_and_check_calls_it_outdated(sit
     root = site.lessons_root
     assert (root / "audio/vi/nghe/open.say.ogg").read_bytes() == FAKE_OGG
     meta = json.loads((root / "audio/vi/nghe/open.say.json").read_text(encoding="utf-8"))
-    assert meta["text"] == "Mở tin nhắn. Chạm vào Tin nhắn." and meta["key"] == text_key(meta["text"])
+    assert meta["text"] == "Mở tin nhắn. Chạm vào Tin nhắn."
+    assert meta["key"] == text_key(meta["text"])
 
     learner = site.test_client()
     first = parts(learner.get("/lessons/nghe/1").text)
@@ -149,8 +150,8 @@ def test_a_recording_is_heard_for_its_words_only_and_check_calls_it_outdated(sit
     assert "vi 1/" in result.output
 
     # The author changes the instruction: the recording is no longer played, and check says so.
-    (root / "vi/nghe.md").write_text(LESSON.replace("Chạm vào **Tin nhắn**.", "Chạm vào ô Tin nhắn."),
-                                     encoding="utf-8")
+    changed = LESSON.replace("Chạm vào **Tin nhắn**.", "Chạm vào ô Tin nhắn.")
+    (root / "vi/nghe.md").write_text(changed, encoding="utf-8")
     result = CliRunner().invoke(check_command, [str(root)])
     assert result.exit_code == 0  # information, not a failure
     assert "audio/vi/nghe/open.say.ogg is outdated" in result.output
@@ -216,3 +217,18 @@ def test_synthesis_is_cached_on_disk(tmp_path):
     if first.mimetype == "audio/ogg":
         assert ogg_seconds(first.path.read_bytes()) > 0.5
     assert recordings.find(tmp_path, "vi", "x") is None
+
+
+def test_saving_a_recording_needs_the_pages_csrf_token_and_takes_more_than_a_form(site):
+    client = site.test_client()
+    sign_in(site, client)
+    site.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/authors/record/nghe?lang=vi").text
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    assert save(client, "open.say").status_code == 400  # no token: a forged request
+    answer = client.post("/authors/record/nghe/open.say?lang=vi", data=FAKE_OGG,
+                         content_type="audio/ogg", headers={"X-CSRFToken": token})
+    assert answer.status_code == 200 and answer.json["ok"]
+    too_big = client.post("/authors/record/nghe/open.say?lang=vi", data=b"OggS" + bytes(
+        recordings.MAX_BYTES), content_type="audio/ogg", headers={"X-CSRFToken": token})
+    assert too_big.status_code == 413

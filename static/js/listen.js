@@ -7,8 +7,8 @@
    and when none can play, .listen-note says so plainly. The "slower" setting
    (class "slow" on <html>) slows all three; a button played once says "Nghe lại".
    Auto-read (class "autoread") plays each new step's instruction once; nothing
-   plays over a call's ringing without a tap; when the learner answers a call,
-   the caller's lines are played (hearing the pressure is the lesson).
+   plays over a call's ringing without a tap; when the learner answers a call
+   (or a lesson opens on a call in progress), the caller's lines are played.
    _listen.html includes this script with every button: it sets itself up once. */
 (function () {
   "use strict";
@@ -149,13 +149,14 @@
     if (!step) return;
     var call = step.querySelector(".call");
     var callState = call ? (call.className.match(/call-(ringing|talking|ended)/) || [])[1] : null;
-    var answered = lastCall === "ringing" && callState === "talking";
+    // The call was just answered (or the lesson opens on a call already talking).
+    var answered = callState === "talking" && lastCall !== "talking";
     lastCall = callState;
     var key = step.getAttribute("data-step") + "/" + step.getAttribute("data-number");
     if (key === lastRead) return;
     lastRead = key;
     var caller = step.querySelector(".listen-call .listen");
-    if (answered && caller) { listen(caller, true); return; }  // the learner just tapped "answer"
+    if (answered && caller) { listen(caller, true); return; }  // hearing the pressure is the lesson
     if (callState === "ringing") return;  // nothing over the ringing without a tap
     if (!root.classList.contains("autoread")) return;
     var btn = step.querySelector(".listen-step .listen");

@@ -32,7 +32,7 @@ from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
 from trainer.speech import recordings
 from trainer.speech.texts import lesson_texts
-from trainer.web import dev_mode, fresh_library, render
+from trainer.web import csrf, dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 
@@ -170,10 +170,13 @@ def record(lesson_id: str):
 
 
 @bp.post("/record/<lesson_id>/<role>")
+@csrf.exempt  # checked below, once the body may be as big as a recording
 @volunteer_required
 def save_recording(lesson_id: str, role: str):
     """The recording, as the request body (Opus in WebM or Ogg, from MediaRecorder)."""
     request.max_content_length = recordings.MAX_BYTES  # answers elsewhere stay tiny
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()  # the token comes in the X-CSRFToken header
     lesson, texts = _recordable(lesson_id)
     said = next((t for t in texts if t.role == role), None)
     if said is None:
