@@ -66,6 +66,7 @@
         item.querySelector(".record-state").textContent = answer.message;
         show(item, ["record-start"]);
         item.querySelector(".record-take").removeAttribute("src");
+        item.querySelector(".record-start").lastChild.textContent = " " + list.getAttribute("data-again");
         current = null;
       }, function () { button.disabled = false; say(item, "data-failed"); });
   }
