@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from jinja2 import TemplateError
 from markupsafe import Markup
 
@@ -31,7 +31,7 @@ from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
 from trainer.speech import recordings
-from trainer.speech.texts import lesson_texts
+from trainer.speech.texts import lesson_texts, ui_gettext
 from trainer.web import csrf, dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
@@ -146,8 +146,12 @@ def _recordable(lesson_id: str):
     lesson = fresh_library().lessons.get((lesson_id, lang))
     if lesson is None:
         abort(404)
-    with force_locale(lesson.locale):  # the app's own words around the author's, in that language
-        return lesson, lesson_texts(lesson, gettext)
+    return lesson, lesson_texts(lesson, _ui_words(lesson.locale))
+
+
+def _ui_words(lang: str):
+    """The app's own words around the author's, in ``lang`` (one Babel may not know)."""
+    return ui_gettext(Path(current_app.config["TRANSLATIONS_DIR"]), lang)
 
 
 @bp.get("/record/<lesson_id>")
@@ -169,14 +173,26 @@ def record(lesson_id: str):
                            done=sum(r["state"] == "recorded" for r in rows))
 
 
+def _recording_upload(view: Callable) -> Callable:
+    """A recording is bigger than any form (16 KB): allow its size for this view only,
+    then check the CSRF token (the X-CSRFToken header) as for every other POST."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        request.max_content_length = recordings.MAX_BYTES
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.post("/record/<lesson_id>/<role>")
-@csrf.exempt  # checked below, once the body may be as big as a recording
+@csrf.exempt  # checked by _recording_upload, once the body may be as big as a recording
+@_recording_upload
 @volunteer_required
 def save_recording(lesson_id: str, role: str):
     """The recording, as the request body (Opus in WebM or Ogg, from MediaRecorder)."""
-    request.max_content_length = recordings.MAX_BYTES  # answers elsewhere stay tiny
-    if current_app.config["WTF_CSRF_ENABLED"]:
-        csrf.protect()  # the token comes in the X-CSRFToken header
     lesson, texts = _recordable(lesson_id)
     said = next((t for t in texts if t.role == role), None)
     if said is None:
@@ -198,7 +214,6 @@ def _recording_coverage() -> dict:
         root = Path(current_app.config["LESSONS_DIR"])
         lessons = [x for (_, locale), x in sorted(fresh_library().lessons.items())
                    if locale == lang]
-        with force_locale(lang):
-            return [recordings.coverage(root, x, gettext) for x in lessons]
+        return [recordings.coverage(root, x, _ui_words(lang)) for x in lessons]
 
     return {"recording_coverage": coverage}
