@@ -115,12 +115,12 @@ with the same SECRET_KEY and DATABASE_URL, behind nginx (docs/deploy.md)."""
 def _recording_report(library, every_lesson: bool) -> list[str]:
     """Outdated recordings (the text changed after recording), and with ``--recordings``
     the missing ones per lesson: information for authors, never a failure."""
-    from trainer.config import ROOT
+    from trainer.config import resource_dir
     from trainer.speech.recordings import report
     from trainer.speech.texts import ui_gettext
 
     return report(library.root, library.lessons.values(),
-                  lambda locale: ui_gettext(ROOT / "translations", locale), every_lesson)
+                  lambda locale: ui_gettext(resource_dir("translations"), locale), every_lesson)
 
 
 @click.command("serve")
