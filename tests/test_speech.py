@@ -232,3 +232,14 @@ def test_saving_a_recording_needs_the_pages_csrf_token_and_takes_more_than_a_for
     too_big = client.post("/authors/record/nghe/open.say?lang=vi", data=b"OggS" + bytes(
         recordings.MAX_BYTES), content_type="audio/ogg", headers={"X-CSRFToken": token})
     assert too_big.status_code == 413
+
+
+def test_a_cache_folder_that_cannot_be_written_only_loses_the_voice(make_app, lessons_dir,
+                                                                   tmp_path):
+    lessons_dir("vi/nghe.md", LESSON)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    app = make_app(LESSONS_DIR=str(lessons_dir.root), SPEECH_CACHE_DIR=str(blocked / "speech"))
+    page = app.test_client().get("/lessons/nghe/1")
+    assert page.status_code == 200
+    assert parts(page.text)[0][0]["voice"] == ""

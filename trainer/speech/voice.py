@@ -70,7 +70,10 @@ def remember(cache: Path, lang: str, text: str) -> str | None:
     key = text_key(words)
     path = cache / "texts" / lang / f"{key}.txt"
     if not path.is_file():
-        write_atomic(path, words.encode("utf-8"))
+        try:
+            write_atomic(path, words.encode("utf-8"))
+        except OSError:  # a read-only or full disk: the page is drawn, without this voice
+            return None
     return key
 
 
