@@ -12,7 +12,7 @@ PIP    := $(BIN)/pip --quiet --disable-pip-version-check --no-input
 EDITABLE := PYTHONWARNINGS="ignore:Editable installation" \
 	$(PIP) install --no-deps --no-build-isolation -e .
 
-.PHONY: run test setup setup-test catalogues migrate lint check chromium nginx bench \
+.PHONY: run test setup setup-test catalogues migrate lint check chromium nginx speech bench \
 	translations lock wheel provincial clean
 
 $(BIN)/python:
@@ -39,13 +39,20 @@ catalogues: | $(BIN)/python $(VENV)/.run-installed
 migrate: setup
 	$(BIN)/trainer db upgrade
 
-run: migrate
+run: migrate speech
 	$(BIN)/trainer serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests (Playwright cannot download its own here).
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null; }
+
+# Debian's espeak-ng speaks every "Nghe" without a device voice (opusenc keeps the files
+# small). Where apt is not allowed, the app runs without it and the volunteer pages say so.
+speech:
+	@command -v espeak-ng >/dev/null && command -v opusenc >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng opus-tools >/dev/null; } || \
+	  echo "espeak-ng not installed: 'Nghe' plays recordings and device voices only."
 
 lint: setup-test
 	$(BIN)/ruff check trainer tests benchmarks
@@ -58,7 +65,7 @@ nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
 
-test: setup-test chromium nginx lint
+test: setup-test chromium nginx speech lint
 	$(BIN)/trainer check lessons
 	$(BIN)/pytest
 
@@ -86,7 +93,7 @@ translations: setup
 
 # Benchmarks against a bare-Flask baseline (wrk from Debian, locust from PyPI); ~6 minutes.
 # Writes benchmarks/results.md; exits 1 if a target is missed.
-bench: setup-test
+bench: setup-test speech
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	$(BIN)/pip install --quiet -e '.[bench]'

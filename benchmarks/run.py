@@ -722,6 +722,99 @@ def bench_archive(work: Path, report: Report, learners: int = 10_000,
                   import_s <= 60 and stored == events and not again.changed)
 
 
+def forty_words(library) -> str:
+    """A real instruction of at least 40 words, cut to 40 (the issue's figure)."""
+    from trainer.speech.texts import instruction
+
+    for lesson in library.listing("vi"):
+        for step in lesson.steps:
+            words = instruction(step).split()
+            if len(words) >= 40:
+                return " ".join(words[:40])
+    raise RuntimeError("no instruction of 40 words in the lessons")
+
+
+def _voice_over_http(work: Path) -> float:
+    """Median time of the voice endpoint answering a cached instruction, in ms."""
+    import html as html_lib
+
+    from trainer import create_app
+    from trainer import db as database
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{work / 'speech.db'}", "SECRET_KEY": "bench",
+                      "SPEECH_CACHE_DIR": str(work / "speech-http"), "USE_CDN": False})
+    database.upgrade(app.extensions["engine"])
+    client = app.test_client()
+    lesson = load_library(LESSONS).listing("vi")[0]
+    page = client.get(f"/lessons/{lesson.id}/1").get_data(as_text=True)
+    url = re.search(r'"voice": "([^"]+)"', html_lib.unescape(page)).group(1)
+    client.get(url)  # the first time: synthesised
+    took = []
+    for _ in range(50):
+        began = time.perf_counter()
+        client.get(url).get_data()
+        took.append(time.perf_counter() - began)
+    return sorted(took)[len(took) // 2] * 1000
+
+
+def bench_speech(work: Path, report: Report) -> None:
+    """(6) the server's voice: first synthesis, a cached answer, the cache for every text."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from trainer.speech import voice
+    from trainer.speech.texts import lesson_texts
+
+    if voice.engine() is None:
+        report.target("speech: espeak-ng installed", "missing", "installed", False)
+        return
+    library = load_library(LESSONS)
+    text = forty_words(library)
+    voice.voice_for("vi")  # asked once per process, not per text
+    cache = work / "speech-40"
+    began = time.perf_counter()
+    first = voice.synthesise(cache, "vi", text)
+    first_s = time.perf_counter() - began
+    cached = []
+    for _ in range(50):
+        began = time.perf_counter()
+        voice.synthesise(cache, "vi", text).path.read_bytes()
+        cached.append(time.perf_counter() - began)
+    cached_ms = sorted(cached)[len(cached) // 2] * 1000
+    http_ms = _voice_over_http(work)
+    report.target("speech: first synthesis of a 40-word instruction", f"{first_s:.2f} s",
+                  "≤ 1.5 s", first_s <= 1.5)
+    report.target("speech: a cached text from /speech/…/voice/ (Flask, no network)",
+                  f"{http_ms:.2f} ms (file read {cached_ms:.2f} ms)", "≤ 20 ms", http_ms <= 20)
+
+    texts = sorted({t.text for x in library.lessons.values() if x.locale == "vi"
+                    for t in lesson_texts(x, str)})
+    everything = work / "speech-all"
+    sample = texts[::10]  # the slower setting: every tenth text, scaled up (honestly labelled)
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(lambda t: voice.synthesise(everything, "vi", t), texts))
+        normal_mb = voice.cache_size(everything) / 1e6
+        sample_normal = sum(voice.synthesise(everything, "vi", t).path.stat().st_size
+                            for t in sample)
+        sample_slow = sum(p.path.stat().st_size for p in pool.map(
+            lambda t: voice.synthesise(everything, "vi", t, "slow"), sample))
+    total_mb = normal_mb * (1 + sample_slow / sample_normal)
+    took = time.perf_counter() - began
+    wav = subprocess.run([voice.engine(), "-v", "vi", "-s", str(voice.SPEEDS["normal"]),
+                          "--stdout", text], capture_output=True, check=True).stdout
+    report.tables.append(
+        f"Server voice (espeak-ng {voice.extension().upper()}, "
+        f"{'Opus 24 kb/s by opusenc' if voice.encoder() else 'WAV: opusenc missing'}): "
+        f"a 40-word instruction first in {first_s:.2f} s, then {cached_ms:.2f} ms from the cache "
+        f"(median of 50, file read whole); {first.path.stat().st_size / 1e3:.0f} kB "
+        f"(the same as WAV: {len(wav) / 1e3:.0f} kB). Every text of the bundled Vietnamese "
+        f"lessons ({len(texts)}): {normal_mb:.1f} MB at normal speed (all made, in {took:.0f} s on "
+        f"{os.cpu_count()} threads); with the slower setting too about {total_mb:.1f} MB "
+        f"(slow files measured on every tenth text: {sample_slow / sample_normal:.2f}× normal).")
+    report.target("speech: cache for every bundled vi text (both speeds)", f"{total_mb:.1f} MB",
+                  "≤ 100 MB", total_mb <= 100)
+
+
 def machine() -> str:
     cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
     mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
@@ -816,7 +909,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--only",
                         choices=["throughput", "cpu", "classroom", "weight", "startup",
-                                 "archive"])
+                                 "archive", "speech"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install wrk` (make bench does this)")
@@ -830,7 +923,8 @@ def main() -> None:
                                                       args.users),
                  "weight": lambda: bench_page_weight(work, report),
                  "startup": lambda: bench_startup(work, report),
-                 "archive": lambda: bench_archive(work, report)}
+                 "archive": lambda: bench_archive(work, report),
+                 "speech": lambda: bench_speech(work, report)}
         for name, run in steps.items():
             if args.only in (None, name):
                 print(f"== {name}", flush=True)

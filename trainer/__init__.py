@@ -38,10 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         learner,
         lessons,
         practice,
+        speech,
         volunteer,
     )
 
-    for area in (home, lessons, practice, learner, classroom, volunteer, kiosk, authors, kit):
+    for area in (home, lessons, practice, learner, classroom, volunteer, kiosk, authors, kit,
+                 speech):
         app.register_blueprint(area.bp)
     from trainer import cli
 

@@ -30,7 +30,10 @@ from trainer.content.library import load_library
 @click.option("--json", "as_json", is_flag=True, help="Print lessons and errors as JSON.")
 @click.option("--translations", is_flag=True,
               help="Also list missing or outdated translations (never fails the check).")
-def check_command(directory: Path | None, as_json: bool, translations: bool = False) -> None:
+@click.option("--recordings", is_flag=True,
+              help="Also list, per lesson, the texts nobody has recorded yet (never fails).")
+def check_command(directory: Path | None, as_json: bool, translations: bool = False,
+                  recordings: bool = False) -> None:
     """Check every lesson file; exit 1 if any has a problem."""
     from trainer.config import lessons_dir
 
@@ -58,6 +61,7 @@ def check_command(directory: Path | None, as_json: bool, translations: bool = Fa
             from trainer.content.authoring.translations import status_lines
 
             click.echo("\n".join(status_lines(_translation_status(library))))
+        click.echo("\n".join(_recording_report(library, every_lesson=recordings)))
     sys.exit(1 if library.problems else 0)
 
 
@@ -106,6 +110,17 @@ WORKERS_ON_WINDOWS = """\
 --workers out). For more, start several processes on their own ports, e.g.
   trainer serve --port 5001   and   trainer serve --port 5002
 with the same SECRET_KEY and DATABASE_URL, behind nginx (docs/deploy.md)."""
+
+
+def _recording_report(library, every_lesson: bool) -> list[str]:
+    """Outdated recordings (the text changed after recording), and with ``--recordings``
+    the missing ones per lesson: information for authors, never a failure."""
+    from trainer.config import resource_dir
+    from trainer.speech.recordings import report
+    from trainer.speech.texts import ui_gettext
+
+    return report(library.root, library.lessons.values(),
+                  lambda locale: ui_gettext(resource_dir("translations"), locale), every_lesson)
 
 
 @click.command("serve")

@@ -119,6 +119,8 @@ SETTINGS = (
             "the start screen"),
     Setting("VOLUNTEER_SESSION_HOURS", float, 12, "a volunteer's sign-in lasts this long (a "
             "laptop left signed in)"),
+    Setting("SPEECH_CACHE_DIR", str, lambda instance: str(instance / "speech"), "where the "
+            "server's voice keeps what it said (deleting it is safe; it fills again)"),
     Setting("DEV", bool, False, "for lesson authors: reload lessons when a file changes "
             "(also `trainer serve --dev`)"),
 )

@@ -51,6 +51,7 @@ from trainer.content.library import Library, load_library
 from trainer.forms import submission_id
 from trainer.models import ClassMember, Learner
 from trainer.screens import FILTERS
+from trainer.speech import recordings, voice
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -135,6 +136,9 @@ def init_app(app: Flask) -> None:
                                  get_locale=get_locale, draw_screen=draw_screen,
                                  lesson_card=lesson_card, kit_css_url=kit_css_url,
                                  kit_app_icon=kit_app_icon)
+    # "Nghe": the sources of a text's sound; the volunteer pages say when the voice is missing.
+    app.jinja_env.globals.update(speech_parts=speech_parts,
+                                 server_voice=lambda: voice.engine() is not None)
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
@@ -465,3 +469,26 @@ def fresh_library() -> Library:
 def _reload_lessons_in_dev() -> None:
     if dev_mode():
         current_app.extensions["library"] = fresh_library()
+
+
+def speech_cache() -> Path:
+    """Synthesised speech and the texts the server may say (instance/speech/)."""
+    return Path(current_app.config["SPEECH_CACHE_DIR"])
+
+
+def speech_parts(text: str | list[str], audio: str = "") -> list[dict[str, str]]:
+    """What "Nghe" says, as parts played one after another (a caller's lines), each
+    with the URL of the recording made for exactly its words and of the server's
+    voice (empty when there is none). ``audio``: a recording the lesson file names."""
+    lang = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    parts = []
+    for i, said in enumerate([text] if isinstance(text, str) else list(text)):
+        key = voice.remember(speech_cache(), lang, said)
+        found = key and recordings.find(Path(current_app.config["LESSONS_DIR"]), lang, key)
+        recorded = url_for("speech.recorded", lang=lang, key=key, ext=found.ext) if found else ""
+        spoken = key and voice.voice_for(lang) and url_for(
+            "speech.voice", lang=lang, key=key, ext=voice.extension())
+        if audio and i == 0:
+            recorded = audio
+        parts.append({"say": str(said).strip(), "recorded": recorded, "voice": spoken or ""})
+    return parts

@@ -1,9 +1,7 @@
 /* Tập Số browser glue. No inline script anywhere, so a strict CSP holds.
    1. htmx: the page asks the pinned CDN copy (with SRI); if it fails or is
       slow, load the same version vendored in /static.
-   2. "Nghe" (listen): play the author's recording, else the device's voice
-      for the page language, else say plainly that there is none; auto-read
-      and a slower rate from the learner's settings (classes on <html>).
+   2. "Nghe" (listen) is static/js/listen.js.
    3. Offline: a kind message when an answer cannot reach the server, the
       print button of the handbook, and the service worker (/sw.js). */
 (function () {
@@ -36,102 +34,10 @@
     document.addEventListener("DOMContentLoaded", function () { if (!window.htmx) loadLocalHtmx(); });
   }
 
-  /* --- Read-aloud ("Nghe"), settings, offline: the accessibility layer --- */
-  var root = document.documentElement;
-  var lang = (root.lang || "vi").toLowerCase().slice(0, 2);
-  function slow() { return root.classList.contains("slow"); }
-  var speech = "speechSynthesis" in window ? window.speechSynthesis : null;
-  var voicesReady = null;
-
-  // Voices arrive late in Chromium: ask, and wait for "voiceschanged" (or give up
-  // after a moment: some devices never have any, and never fire the event).
-  function voices() {
-    if (!speech) return Promise.resolve([]);
-    var now = speech.getVoices() || [];
-    if (now.length) return Promise.resolve(now);
-    if (!voicesReady) {
-      voicesReady = new Promise(function (resolve) {
-        var done = function () { resolve(speech.getVoices() || []); };
-        speech.addEventListener("voiceschanged", done, { once: true });
-        setTimeout(done, 1500);
-      });
-    }
-    return voicesReady;
-  }
-  function voiceFor(list) {
-    for (var i = 0; i < list.length; i++) {
-      if ((list[i].lang || "").toLowerCase().replace("_", "-").indexOf(lang) === 0) return list[i];
-    }
-    return null;
-  }
-  function note(btn, text) {
-    var slot = btn.parentNode && btn.parentNode.querySelector(".listen-note");
-    if (slot) slot.textContent = text || "";
-    btn.setAttribute("data-playing", text ? "none" : btn.getAttribute("data-playing") || "");
-  }
-
-  var audio = null;
-  function stop() {
-    if (audio) { audio.pause(); audio = null; }
-    if (speech) speech.cancel();
-  }
-  function say(btn, auto) {
-    voices().then(function (list) {
-      var voice = voiceFor(list);
-      if (!voice) { note(btn, btn.getAttribute("data-no-voice")); return; }
-      var u = new SpeechSynthesisUtterance(btn.getAttribute("data-say"));
-      u.lang = voice.lang;
-      u.voice = voice;
-      u.rate = slow() ? 0.7 : 0.95;
-      btn.setAttribute("data-rate", String(u.rate));
-      u.onerror = function (e) {
-        // Without a tap first, browsers refuse to speak: auto-read then stays quiet.
-        if (e && e.error === "not-allowed") { if (!auto) note(btn, btn.getAttribute("data-no-audio")); }
-        else if (e && e.error !== "interrupted" && e.error !== "canceled") note(btn, btn.getAttribute("data-no-voice"));
-      };
-      speech.speak(u);
-      btn.setAttribute("data-playing", "voice");
-    });
-  }
-  // The author's recording first; if it cannot play, the device's voice.
-  function listen(btn, auto) {
-    stop();
-    note(btn, "");
-    var src = btn.getAttribute("data-audio");
-    if (!src) { say(btn, auto); return; }
-    audio = new Audio(src);
-    audio.playbackRate = slow() ? 0.8 : 1;
-    btn.setAttribute("data-rate", String(audio.playbackRate));
-    btn.setAttribute("data-playing", "audio");
-    var fallback = function () { if (btn.getAttribute("data-playing") === "audio") say(btn, auto); };
-    audio.addEventListener("error", fallback);
-    var played = audio.play();
-    if (played && played.catch) played.catch(function (err) {
-      if (err && err.name === "NotAllowedError") { if (!auto) note(btn, btn.getAttribute("data-no-audio")); }
-      else fallback();
-    });
-  }
+  /* "Nghe" (read-aloud, auto-read, slower): static/js/listen.js, loaded by _listen.html. */
   document.addEventListener("click", function (ev) {
-    var btn = ev.target.closest && ev.target.closest("[data-say]");
-    if (btn) { listen(btn); return; }
     if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
   });
-
-  // Auto-read (a setting): each new step once, not again after every answer.
-  var lastRead = null;
-  function autoRead() {
-    if (!root.classList.contains("autoread")) return;
-    var step = document.getElementById("step");
-    var btn = step && step.querySelector(".listen-step .listen");
-    if (!btn) return;
-    var key = step.getAttribute("data-step") + "/" + step.getAttribute("data-number");
-    if (key === lastRead) return;
-    lastRead = key;
-    listen(btn, true);
-  }
-  document.addEventListener("DOMContentLoaded", autoRead);
-  document.addEventListener("htmx:afterSettle", autoRead);
-  document.addEventListener("htmx:beforeSwap", stop);
 
   // Offline: an answer needs the server. Say so kindly, keep the step as it is;
   // nothing is queued or resent (the learner taps again when back online).

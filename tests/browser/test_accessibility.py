@@ -23,6 +23,7 @@ from tests.browser.conftest import PHONE, PROJECTOR, shot, tap
 from tests.conftest import lesson_text
 from trainer.content.library import load_library
 from trainer.screens import SCREENS
+from trainer.speech import voice
 
 AXE = Axe()
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -204,11 +205,11 @@ def test_listen_plays_the_authors_recording_when_declared(audio_lessons, server,
     page = new_page(PHONE)
     page.goto(server.url + "/lessons/a11y-audio/1")
     button = page.locator(".listen-step .listen")
-    expect(button).to_have_attribute("data-audio", "/lessons/audio/a11y-step.wav")
+    assert '"recorded": "/lessons/audio/a11y-step.wav"' in button.get_attribute("data-parts")
     with page.expect_response(re.compile(r"/lessons/audio/a11y-step\.wav$")) as response:
         button.click()
     assert response.value.ok
-    expect(button).to_have_attribute("data-playing", "audio")
+    expect(button).to_have_attribute("data-playing", "recorded")
     expect(page.locator(".listen-step .listen-note")).to_be_empty()
 
 
@@ -220,12 +221,12 @@ def test_auto_read_plays_each_new_step_slower_when_chosen(audio_lessons, server,
     with page.expect_response(re.compile(r"/lessons/audio/a11y-step\.wav$")):
         page.get_by_role("button", name=re.compile("Lưu")).click()  # back to the step
     button = page.locator(".listen-step .listen")
-    expect(button).to_have_attribute("data-playing", "audio")  # nobody pressed "Nghe"
-    expect(button).to_have_attribute("data-rate", "0.8")
+    expect(button).to_have_attribute("data-playing", "recorded")  # nobody pressed "Nghe"
+    expect(button).to_have_attribute("data-rate", "slow")
 
 
-def test_listen_buttons_on_instruction_feedback_and_hints_say_so_without_a_voice(server,
-                                                                                 new_page):
+def test_listen_buttons_on_instruction_feedback_and_hints_speak_without_a_voice(server,
+                                                                                new_page):
     page = new_page(PHONE)
     page.goto(server.url + "/lessons/sms-basics/1")
     tap(page, "app-phone")
@@ -236,8 +237,11 @@ def test_listen_buttons_on_instruction_feedback_and_hints_say_so_without_a_voice
     assert "Điện thoại" in button.get_attribute("data-say")
     button.click()
     voices = page.evaluate("() => speechSynthesis.getVoices().map(v => v.lang)")
-    if not any(v.lower().startswith("vi") for v in voices):  # Debian chromium: none
+    if any(v.lower().startswith("vi") for v in voices):
+        expect(button).to_have_attribute("data-playing", "device")
+    elif voice.engine():  # Debian chromium has no voices: the server's voice speaks
+        expect(button).to_have_attribute("data-playing", "server")
+        expect(page.locator(".listen-feedback .listen-note")).to_be_empty()
+    else:
         expect(page.locator(".listen-feedback .listen-note")).to_contain_text("chưa có giọng đọc")
         expect(button).to_have_attribute("data-playing", "none")
-    else:
-        expect(button).to_have_attribute("data-playing", "voice")

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext
 from jinja2 import TemplateError
 from markupsafe import Markup
 
@@ -29,7 +30,9 @@ from trainer.content.text import render_inline
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
-from trainer.web import dev_mode, fresh_library, render
+from trainer.speech import recordings
+from trainer.speech.texts import lesson_texts, ui_gettext
+from trainer.web import csrf, dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 
@@ -132,3 +135,85 @@ def _name_tag(match: re.Match) -> str:
     (the name comes from an attribute Jinja already escaped)."""
     tag, kind, name = match.group(1), match.group(2), match.group(3)
     return f'{tag}<span class="name-tag name-{kind}">{name}</span>'
+
+
+# --- Recording the texts a learner hears, in the volunteer's own voice (#22) ---------
+
+
+def _recordable(lesson_id: str):
+    """The lesson (in ``?lang=``, default Vietnamese) and its texts, or 404."""
+    lang = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])[:20]
+    lesson = fresh_library().lessons.get((lesson_id, lang))
+    if lesson is None:
+        abort(404)
+    return lesson, lesson_texts(lesson, _ui_words(lesson.locale))
+
+
+def _ui_words(lang: str):
+    """The app's own words around the author's, in ``lang`` (one Babel may not know)."""
+    return ui_gettext(Path(current_app.config["TRANSLATIONS_DIR"]), lang)
+
+
+@bp.get("/record/<lesson_id>")
+@volunteer_required
+def record(lesson_id: str):
+    lesson, texts = _recordable(lesson_id)
+    root = Path(current_app.config["LESSONS_DIR"])
+    saved = recordings.load(root, lesson.locale, lesson.id)
+    rows = []
+    for said in texts:
+        rec = saved.get(said.role)
+        state = "missing" if rec is None else ("recorded" if rec.key == said.key else "outdated")
+        url = (url_for("speech.recorded", lang=lesson.locale, key=rec.key, ext=rec.ext)
+               if state == "recorded" else "")
+        rows.append({"said": said, "state": state, "url": url,
+                     "save": url_for("authors.save_recording", lesson_id=lesson.id,
+                                     role=said.role, lang=lesson.locale)})
+    return render_template("authors/record.html", lesson=lesson, rows=rows,
+                           done=sum(r["state"] == "recorded" for r in rows))
+
+
+def _recording_upload(view: Callable) -> Callable:
+    """A recording is bigger than any form (16 KB): allow its size for this view only,
+    then check the CSRF token (the X-CSRFToken header) as for every other POST."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        request.max_content_length = recordings.MAX_BYTES
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.post("/record/<lesson_id>/<role>")
+@csrf.exempt  # checked by _recording_upload, once the body may be as big as a recording
+@_recording_upload
+@volunteer_required
+def save_recording(lesson_id: str, role: str):
+    """The recording, as the request body (Opus in WebM or Ogg, from MediaRecorder)."""
+    lesson, texts = _recordable(lesson_id)
+    said = next((t for t in texts if t.role == role), None)
+    if said is None:
+        abort(404)
+    rec = recordings.save(Path(current_app.config["LESSONS_DIR"]), lesson.locale, lesson.id,
+                          said, request.get_data(cache=False))
+    if rec is None:
+        return jsonify(ok=False, message=gettext(
+            "Không lưu được: tệp không phải là bản thu âm. Bác thu lại nhé.")), 400
+    return jsonify(ok=True, url=url_for("speech.recorded", lang=lesson.locale, key=rec.key,
+                                        ext=rec.ext), message=gettext("Đã lưu bản thu âm."))
+
+
+@bp.context_processor
+def _recording_coverage() -> dict:
+    """For /authors/translations: how much of each language can be heard recorded."""
+
+    def coverage(lang: str) -> list[recordings.Coverage]:
+        root = Path(current_app.config["LESSONS_DIR"])
+        lessons = [x for (_, locale), x in sorted(fresh_library().lessons.items())
+                   if locale == lang]
+        return [recordings.coverage(root, x, _ui_words(lang)) for x in lessons]
+
+    return {"recording_coverage": coverage}
