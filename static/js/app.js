@@ -5,7 +5,10 @@
       for the page language, else say plainly that there is none; auto-read
       and a slower rate from the learner's settings (classes on <html>).
    3. Offline: a kind message when an answer cannot reach the server, the
-      print button of the handbook, and the service worker (/sw.js). */
+      print button of the handbook, and the service worker (/sw.js).
+   4. The step: what the learner must act on stays in the viewport, on arrival
+      and after every answer, hint or "show me"; the idle nudge is read aloud
+      with auto-read and can be put away. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -177,6 +180,59 @@
       var tick = li.querySelector(".vn-tick");
       if (tick) tick.textContent = met ? "✓" : "○";
     });
+  });
+
+  /* --- The step on a small screen: keep what she must act on in view --- */
+  // #step[data-act] names it (the target, the field, the answer buttons, "Bước tiếp
+  // theo"). Scroll as little as needed to show it below the sticky instruction bar;
+  // after an answer, bring the message above the screen into view too when both fit.
+  // Never back to the top of the step.
+  function keepInView(answered) {
+    var step = document.getElementById("step");
+    var sel = step && step.getAttribute("data-act");
+    var el = null;
+    try { el = sel && step.querySelector(sel); } catch (e) { el = null; }
+    if (!el) return;
+    var bar = step.querySelector(".step-bar");
+    var top = 8, bottom = window.innerHeight - 8;
+    if (bar && getComputedStyle(bar).position === "sticky") top += bar.offsetHeight;
+    var r = el.getBoundingClientRect();
+    var least = r.bottom - bottom, most = r.top - top;  // shifts that keep el in view
+    var want = 0;
+    if (answered) {
+      var help = step.querySelector(".step-help");
+      if (help && help.offsetHeight) want = help.getBoundingClientRect().top - top;
+    }
+    var shift = least > most ? most : Math.min(Math.max(want, least), most);
+    if (Math.abs(shift) > 1) window.scrollBy(0, shift);
+  }
+  var shown = null;  // which step is on the page: "key/number"
+  function stepKey(step) { return step.getAttribute("data-step") + "/" + step.getAttribute("data-number"); }
+  document.addEventListener("DOMContentLoaded", function () {
+    var step = document.getElementById("step");
+    if (!step) return;
+    shown = stepKey(step);
+    keepInView(false);
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var step = document.getElementById("step");
+    if (!step || ev.target !== step) return;
+    var moved = stepKey(step) !== shown;  // "Bước tiếp theo": a new step from its top
+    shown = stepKey(step);
+    if (moved) window.scrollTo(0, 0);
+    keepInView(!moved);
+  });
+
+  // The idle nudge: read aloud when the learner chose auto-read; "Đóng" puts it away.
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var nudge = ev.target;
+    if (!nudge.classList || !nudge.classList.contains("nudge")) return;
+    var btn = nudge.querySelector(".listen");
+    if (btn && root.classList.contains("autoread")) listen(btn, true);
+  });
+  document.addEventListener("click", function (ev) {
+    var close = ev.target.closest && ev.target.closest("[data-close-nudge]");
+    if (close) { var n = close.closest(".nudge"); if (n) n.remove(); }
   });
 
   // The service worker keeps opened lessons readable offline (/sw.js, whole site).
