@@ -187,7 +187,7 @@
   // theo"). Scroll as little as needed to show it below the sticky instruction bar;
   // after an answer, bring the message above the screen into view too when both fit.
   // Never back to the top of the step.
-  function keepInView(answered) {
+  function keepInView(answered, anchor) {
     var step = document.getElementById("step");
     var sel = step && step.getAttribute("data-act");
     var el = null;
@@ -195,18 +195,59 @@
     if (!el) return;
     var bar = step.querySelector(".step-bar");
     var top = 8, bottom = window.innerHeight - 8;
-    if (bar && getComputedStyle(bar).position === "sticky") top += bar.offsetHeight;
+    var sticky = bar && getComputedStyle(bar).position === "sticky";
+    var status = sticky && answered && step.querySelector("[data-bar-status]");
+    if (status) {  // room for the message hung under the bar, should it stay
+      step.setAttribute("data-status", "1");
+      step.classList.add("status-on");
+      top += status.offsetHeight + 4;
+    }
+    if (sticky) top += bar.offsetHeight;
     var r = el.getBoundingClientRect();
     var least = r.bottom - bottom, most = r.top - top;  // shifts that keep el in view
     var want = 0;
-    if (answered) {
+    var held = anchor && step.querySelector('.device-form [name="target"][value="' +
+                                            anchor.value.replace(/["\\]/g, "") + '"]');
+    if (held) {
+      want = held.getBoundingClientRect().top - anchor.top;  // the part she tapped stays put
+    } else if (answered) {
       var help = step.querySelector(".step-help");
       if (help && help.offsetHeight) want = help.getBoundingClientRect().top - top;
     }
-    var shift = least > most ? most : Math.min(Math.max(want, least), most);
+    // Taller than the room: its top, unless she is searching it (the tapped part stays).
+    var shift = least > most ? (held ? want : most) : Math.min(Math.max(want, least), most);
     if (Math.abs(shift) > 1) window.scrollBy(0, shift);
+    showStatus();
   }
+  // The copy of the message under the bar: only while the message itself is out of view.
+  function showStatus() {
+    var step = document.getElementById("step");
+    if (!step || step.getAttribute("data-status") !== "1") return;
+    var real = step.querySelector("#feedback .feedback");
+    var bar = step.querySelector(".step-bar");
+    var r = real && real.getBoundingClientRect();
+    var seen = r && r.top >= bar.getBoundingClientRect().bottom - 1 && r.bottom <= window.innerHeight;
+    step.classList.toggle("status-on", !seen);
+  }
+  var pending = false;
+  window.addEventListener("scroll", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; showStatus(); });
+  }, { passive: true });
+  document.addEventListener("click", function (ev) {
+    var status = ev.target.closest && ev.target.closest("[data-bar-status]");
+    var step = status && document.getElementById("step");
+    if (!step) return;
+    step.setAttribute("data-status", "0");
+    step.classList.remove("status-on");
+  });
   var shown = null;  // which step is on the page: "key/number"
+  var tapped = null;  // on a "spot the red flags" step: the part tapped, and where it was
+  document.addEventListener("click", function (ev) {
+    var part = ev.target.closest && ev.target.closest('#step.kind-spot .device-form [name="target"]');
+    tapped = part ? { value: part.value, top: part.getBoundingClientRect().top } : null;
+  }, true);
   function stepKey(step) { return step.getAttribute("data-step") + "/" + step.getAttribute("data-number"); }
   document.addEventListener("DOMContentLoaded", function () {
     var step = document.getElementById("step");
@@ -220,7 +261,8 @@
     var moved = stepKey(step) !== shown;  // "Bước tiếp theo": a new step from its top
     shown = stepKey(step);
     if (moved) window.scrollTo(0, 0);
-    keepInView(!moved);
+    keepInView(!moved, moved ? null : tapped);
+    tapped = null;
   });
 
   // The idle nudge: read aloud when the learner chose auto-read; "Đóng" puts it away.

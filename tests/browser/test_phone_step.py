@@ -23,7 +23,10 @@ IN_VIEW = """(sel) => {
   if (!el) return {ok: false, why: 'missing ' + sel};
   const bar = step.querySelector('.step-bar');
   const sticky = bar && getComputedStyle(bar).position === 'sticky';
-  const top = sticky ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+  const status = step.querySelector('.bar-status');  // the message hung under the bar
+  const under = status && status.getClientRects().length
+    ? status.getBoundingClientRect().bottom : 0;
+  const top = sticky ? Math.max(0, bar.getBoundingClientRect().bottom, under) : 0;
   const r = el.getBoundingClientRect(), vh = window.innerHeight;
   const ok = r.height <= vh - top ? r.top >= top - 1 && r.bottom <= vh + 1
                                   : r.top >= top - 1 && r.top <= vh - 48;
@@ -234,3 +237,25 @@ def test_header_rows_and_screenshots_in_both_languages(server, browser):
 def shot_path(name: str):
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def test_finding_a_red_flag_leaves_the_screen_where_she_was_looking(server, browser):
+    library = load_library(LESSONS)
+    lesson, index = next((x, n) for x in library.listing("vi")
+                         for n, s in enumerate(x.steps) if isinstance(s.interaction, Spot)
+                         and x.id == "scam-web-doi-diem")
+    flags = list(lesson.steps[index].interaction.flags)
+    context = browser.new_context(**PHONE_DEVICE)
+    context.add_init_script(COUNT_SETTLED)
+    page = context.new_page()
+    page.goto(f"{server.url}/lessons/{lesson.id}/{index + 1}")
+    for name in reversed(flags):  # the lowest first: the page is scrolled down to it
+        part = page.locator(f'#step .device-form [name="target"][value="{name}"]')
+        part.scroll_into_view_if_needed()
+        before, top = settled(page), part.evaluate("e => e.getBoundingClientRect().top")
+        part.click()
+        page.wait_for_function(f"() => window.__settled > {before}")
+        after = page.locator(f'#step .device-form [name="target"][value="{name}"]')
+        expect(after).to_have_class(re.compile("found"))
+        assert abs(after.evaluate("e => e.getBoundingClientRect().top") - top) <= 2
+    context.close()

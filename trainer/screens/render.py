@@ -82,15 +82,19 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
         is_judge=isinstance(interaction, Judge), is_read=isinstance(interaction, Read),
         is_spot=isinstance(interaction, Spot),
         needs_card=isinstance(interaction, Type) and bool(interaction.card),
-        act=act_on(interaction, finished), tapped=tapped,
+        act=act_on(interaction, finished, verdict), tapped=tapped,
     )
 
 
-def act_on(interaction: Interaction, finished: bool) -> str:
+def act_on(interaction: Interaction, finished: bool, verdict: Verdict | None = None) -> str:
     """A CSS selector (inside ``#step``) for what the learner must act on now: the page
     keeps it in the viewport on arrival and after every answer, hint or "show me"."""
     if finished:
         return ".btn-next"
+    if isinstance(interaction, Spot) and verdict is not None and re.fullmatch(
+            r"[\w-]+", verdict.detail):  # a red flag found: stay where she is searching
+        return f'.device-form [name="target"][value="{verdict.detail}"]'
+
     if isinstance(interaction, Tap) and re.fullmatch(r"[\w-]+", interaction.target):
         return f'.device-form [data-target="{interaction.target}"]'
     if isinstance(interaction, Type):
