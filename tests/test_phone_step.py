@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from trainer.config import defaults
+from trainer.config import load
 
 
 def test_a_wrong_tap_the_author_said_nothing_about_is_named_from_the_screen(client):
@@ -56,12 +56,9 @@ def test_pages_and_fragments_vary_on_htmx_and_history_restores_get_the_page(clie
     assert re.search(r'"historyRestoreAsHxRequest": false', page.get_data(as_text=True))
 
 
-def test_htmx_comes_from_the_apps_own_copy_unless_a_deployment_asks(make_app, monkeypatch,
-                                                                    tmp_path):
-    monkeypatch.delenv("TRAINER_USE_CDN", raising=False)
-    assert defaults(str(tmp_path))["USE_CDN"] is False
-    monkeypatch.setenv("TRAINER_USE_CDN", "1")
-    assert defaults(str(tmp_path))["USE_CDN"] is True
+def test_htmx_comes_from_the_apps_own_copy_unless_a_deployment_asks(make_app, tmp_path):
+    assert load(str(tmp_path), {})["USE_CDN"] is False
+    assert load(str(tmp_path), {"TRAINER_USE_CDN": "yes"})["USE_CDN"] is True
     page = make_app().test_client().get("/").get_data(as_text=True)
     assert "cdn.jsdelivr" not in page and 'data-htmx-local="/static/vendor/htmx-' in page
     assert '<meta name="description"' in page
