@@ -60,22 +60,23 @@ def asked_for(step) -> str:
     if isinstance(i, Read):
         return '.answer-panel button[name="done"]'
     assert isinstance(i, Spot)
-    return ".device-form"  # the message to search: it starts in view
+    return ".device-form"  # the message to search: it starts in view (and see below)
 
 
-def answer_wrong(page: Page, step) -> bool:
-    """One mistake a learner could make on this step; False if there is none to make."""
+def answer_wrong(page: Page, step) -> str:
+    """One mistake a learner could make on this step, and the selector of what she tapped
+    for it; "" if there is none to make."""
     i, s = step.interaction, page.locator("#step")
     others = [t for t in s.locator(".device-form [data-target]").evaluate_all(
         "els => els.map(e => e.dataset.target)") if not (isinstance(i, Tap) and t == i.target)]
-    before = settled(page)
+    before, tapped = settled(page), asked_for(step)
     if isinstance(i, Type):
         s.locator('input[name="answer"]').fill("zz")
         s.locator('input[name="answer"]').press("Enter")
     elif isinstance(i, Choose):
         wrong = next((o for o in i.options if not o.correct), None)
         if wrong is None:
-            return False
+            return ""
         s.locator(f'[name="option"][value="{wrong.key}"]').click()
         if i.several:
             s.locator('button[name="done"]').click()
@@ -86,15 +87,16 @@ def answer_wrong(page: Page, step) -> bool:
         flags = set(i.flags)
         other = next((t for t in others if t not in flags), None)
         if other is None:
-            return False
-        s.locator(f'.device-form [data-target="{other}"]').first.click()
+            return ""
+        tapped = f'.device-form [data-target="{other}"]'
+        s.locator(tapped).first.click()
     elif others:  # a tap somewhere else on the screen (on a read step too)
         s.locator(f'.device-form [data-target="{others[0]}"]').first.click()
     else:
-        return False
+        return ""
     page.wait_for_function(f"() => window.__settled > {before}")
     expect(page.locator("#step.is-finished")).to_have_count(0)  # it was a mistake
-    return True
+    return tapped
 
 
 def test_every_step_of_every_lesson_keeps_its_target_in_view(server, browser):
@@ -117,9 +119,12 @@ def test_every_step_of_every_lesson_keeps_its_target_in_view(server, browser):
             checked += 1
             if not seen["ok"]:
                 arrival.append(f"{where}: {seen['why']}")
-            if answer_wrong(page, step):
+            tapped = answer_wrong(page, step)
+            if tapped:
                 wrongs += 1
-                seen = page.evaluate(IN_VIEW, asked_for(step))
+                # Searching a message for red flags, she stays where she tapped.
+                spot = isinstance(step.interaction, Spot)
+                seen = page.evaluate(IN_VIEW, tapped if spot else asked_for(step))
                 if not seen["ok"]:
                     after_wrong.append(f"{where}: {seen['why']}")
             finish_step(page, lesson, index)
@@ -251,7 +256,9 @@ def test_finding_a_red_flag_leaves_the_screen_where_she_was_looking(server, brow
     page.goto(f"{server.url}/lessons/{lesson.id}/{index + 1}")
     for name in reversed(flags):  # the lowest first: the page is scrolled down to it
         part = page.locator(f'#step .device-form [name="target"][value="{name}"]')
-        part.scroll_into_view_if_needed()
+        part.scroll_into_view_if_needed()  # then low on the screen, clear of the bar and message
+        page.evaluate("y => window.scrollBy(0, y)",
+                      part.evaluate("e => e.getBoundingClientRect().top") - 440)
         before, top = settled(page), part.evaluate("e => e.getBoundingClientRect().top")
         part.click()
         page.wait_for_function(f"() => window.__settled > {before}")
