@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y_walk import LESSONS, finish_step
-from tests.browser.conftest import ARTIFACTS, KIOSK, PROJECTOR
+from tests.browser.conftest import ARTIFACTS, KIOSK, PROJECTOR, LiveServer
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
 from trainer.content.library import load_library
 
@@ -266,3 +266,21 @@ def test_finding_a_red_flag_leaves_the_screen_where_she_was_looking(server, brow
         expect(after).to_have_class(re.compile("found"))
         assert abs(after.evaluate("e => e.getBoundingClientRect().top") - top) <= 2
     context.close()
+
+
+def test_the_idle_nudge_appears_where_she_is_looking(server_env, tmp_path, browser):
+    live = LiveServer(tmp_path, {**server_env, "TRAINER_NUDGE_SECONDS": "1"}).start()
+    try:
+        context = browser.new_context(**PHONE_DEVICE)
+        page = context.new_page()
+        page.goto(live.url + "/lessons/vneid-activate/2")  # scrolled down to its target
+        nudge = page.locator(".nudge")
+        expect(nudge).to_be_visible()
+        box = nudge.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 640  # in the viewport
+        assert page.evaluate("scrollY") > 0  # though the page is scrolled
+        page.get_by_role("button", name=re.compile("Đóng")).click()
+        expect(nudge).to_have_count(0)
+        context.close()
+    finally:
+        live.stop()
