@@ -68,7 +68,8 @@ def answer_wrong(page: Page, step) -> str:
     for it; "" if there is none to make."""
     i, s = step.interaction, page.locator("#step")
     others = [t for t in s.locator(".device-form [data-target]").evaluate_all(
-        "els => els.map(e => e.dataset.target)") if not (isinstance(i, Tap) and t == i.target)]
+        "els => els.filter(e => !e.closest('[inert]') && e.getClientRects().length)"
+        ".map(e => e.dataset.target)") if not (isinstance(i, Tap) and t == i.target)]
     before, tapped = settled(page), asked_for(step)
     if isinstance(i, Type):
         s.locator('input[name="answer"]').fill("zz")
