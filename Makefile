@@ -91,9 +91,18 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project "Tap So" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
 
-# Benchmarks against a bare-Flask baseline (wrk from Debian, locust from PyPI); ~6 minutes.
+# Lighthouse (npm) for the phone figures, in a local folder, never installed globally.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := benchmarks/.lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix benchmarks/.lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Benchmarks against a bare-Flask baseline (wrk from Debian, locust from PyPI), and the
+# phone figures (Lighthouse, page heights, screen text sizes); ~12 minutes.
 # Writes benchmarks/results.md; exits 1 if a target is missed.
-bench: setup-test speech
+bench: setup-test speech chromium $(LIGHTHOUSE)
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	$(BIN)/pip install --quiet -e '.[bench]'

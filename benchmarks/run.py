@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.answers import right_answers
+from benchmarks.phone import bench_phone
 from trainer.content.lesson import Tap
 from trainer.content.library import load_library
 
@@ -909,7 +910,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--only",
                         choices=["throughput", "cpu", "classroom", "weight", "startup",
-                                 "archive", "speech"])
+                                 "archive", "speech", "phone"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install wrk` (make bench does this)")
@@ -924,7 +925,8 @@ def main() -> None:
                  "weight": lambda: bench_page_weight(work, report),
                  "startup": lambda: bench_startup(work, report),
                  "archive": lambda: bench_archive(work, report),
-                 "speech": lambda: bench_speech(work, report)}
+                 "speech": lambda: bench_speech(work, report),
+                 "phone": lambda: bench_phone(work, report, trainer_server)}
         for name, run in steps.items():
             if args.only in (None, name):
                 print(f"== {name}", flush=True)

@@ -32,7 +32,7 @@ def test_language_choice_persists_and_is_offered_on_every_page(client):
     assert response.status_code == 303 and response.location.endswith("/lessons/sms-basics/1")
     html = client.get("/lessons/sms-basics/1").get_data(as_text=True)
     assert re.search(r'<html lang="en"', html) and "Open the Messages app" in html
-    assert "Practice screen" in html and ">Tiếng việt</button>" in html
+    assert "Practice screen" in html and ">Tiếng Việt</button>" in html
     # an unknown language or a foreign redirect is ignored
     response = client.post("/lang", data={"lang": "xx", "next": "https://evil.example/"})
     assert response.location == "/"

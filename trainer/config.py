@@ -93,8 +93,8 @@ SETTINGS = (
             "instance/secret_key, which every process of one site must share", "SECRET_KEY"),
     Setting("LESSONS_DIR", str, lambda _instance: str(resource_dir("lessons")),
             "another folder of lessons (for serve, check and new alike)"),
-    Setting("USE_CDN", bool, True, "htmx from a CDN (with SRI); off on a laptop without "
-            "internet, where the vendored copy is served"),
+    Setting("USE_CDN", bool, False, "ask a CDN for htmx first (with SRI); off by default: "
+            "the app's own copy serves a class without internet and cheap phones alike"),
     Setting("HTMX_CDN_URL", str,
             f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js",
             "another CDN, if the default is blocked"),
@@ -129,7 +129,7 @@ FIXED = {
     "TRANSLATIONS_DIR": str(resource_dir("translations")),
     "STATIC_DIR": str(resource_dir("static")),
     "DEFAULT_LOCALE": "vi",
-    # The vendored htmx is the same version and is loaded when the CDN fails.
+    # The vendored htmx, served by the app; also loaded when a CDN in use fails.
     "HTMX_VERSION": HTMX_VERSION,
     "HTMX_SRI": "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg",
     "MAX_CONTENT_LENGTH": 16 * 1024,  # answers are tiny; anything bigger is refused

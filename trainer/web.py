@@ -121,6 +121,9 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.teardown_appcontext(_close_db)
     app.after_request(_security_headers)
+    # A page and its htmx fragment share one address: caches, and the browser going Back,
+    # must keep them apart.
+    app.after_request(_vary_on_htmx)
     app.add_url_rule("/static/<path:filename>", "static", _static)
     app.jinja_env.filters.update(FILTERS)
     # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
@@ -246,7 +249,9 @@ def render_kept(owner: object, key: tuple, draw: Callable[[], str]) -> Markup:
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx swap wants only the changed part; restoring history (Back) wants the page."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 def render(full: str, fragment: str, code: int = 200, **context) -> tuple[str, int]:
@@ -312,6 +317,12 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _vary_on_htmx(response):
+    if response.mimetype == "text/html":
+        response.vary.add("HX-Request")
     return response
 
 

@@ -28,6 +28,7 @@ def babel_knows(code: str) -> bool:
 def language_name(code: str) -> str:
     """A language's name in itself ("Tiếng Việt", "English"), so anyone can find theirs."""
     try:
-        return Locale.parse(code).get_display_name(code).capitalize()
+        name = Locale.parse(code).get_display_name(code) or code
     except (ValueError, UnknownLocaleError):
         return code
+    return name[:1].upper() + name[1:]  # "Tiếng Việt", not capitalize()'s "Tiếng việt"

@@ -8,6 +8,7 @@ draw steps through here, so a step looks the same wherever it appears.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from html.parser import HTMLParser
 
@@ -65,6 +66,11 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
                    found=status.found, reveal=reveal, value=typed or "")
     number = index + 1
     finished = status.finished or bool(verdict and verdict.finished)
+    tapped = ""
+    if (isinstance(interaction, Tap) and verdict is not None and verdict.reason == "wrong"
+            and verdict.detail not in step.wrong):  # the author said nothing about this tap
+        tapped = target_label(draw_screen(lesson, index, screen_ui(lesson, interaction)),
+                              verdict.detail)
     following = (url_for("lessons.step", lesson_id=lesson.id, number=number + 1)
                  if number < len(lesson.steps) else url_for("lessons.done", lesson_id=lesson.id))
     return dict(
@@ -76,7 +82,73 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
         is_judge=isinstance(interaction, Judge), is_read=isinstance(interaction, Read),
         is_spot=isinstance(interaction, Spot),
         needs_card=isinstance(interaction, Type) and bool(interaction.card),
+        act=act_on(interaction, finished, verdict), tapped=tapped,
     )
+
+
+def act_on(interaction: Interaction, finished: bool, verdict: Verdict | None = None) -> str:
+    """A CSS selector (inside ``#step``) for what the learner must act on now: the page
+    keeps it in the viewport on arrival and after every answer, hint or "show me"."""
+    if finished:
+        return ".btn-next"
+    if isinstance(interaction, Spot) and verdict is not None and re.fullmatch(
+            r"[\w-]+", verdict.detail):  # a red flag found: stay where she is searching
+        return f'.device-form [name="target"][value="{verdict.detail}"]'
+
+    if isinstance(interaction, Tap) and re.fullmatch(r"[\w-]+", interaction.target):
+        return f'.device-form [data-target="{interaction.target}"]'
+    if isinstance(interaction, Type):
+        return '.device-form input[name="answer"]'
+    if isinstance(interaction, Choose | Judge):
+        return ".answer-panel .options"
+    if isinstance(interaction, Read):
+        return '.answer-panel button[name="done"]'
+    return ".device-form"  # spot the red flags (and a target no selector can name)
+
+
+class _Label(HTMLParser):
+    """The words a learner sees on one target of a drawn screen: its ``aria-label``,
+    else its text without the parts hidden from screen readers (icons)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target, self.depth, self.hidden_at, self.words = target, 0, None, []
+        self.label: str | None = None
+
+    VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "meta", "source",
+                      "track", "wbr"})
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+            if self.hidden_at is None and found.get("aria-hidden") == "true":
+                self.hidden_at = self.depth
+        elif found.get("data-target") == self.target and self.label is None:
+            self.depth = 1
+            self.label = found.get("aria-label") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            if self.hidden_at == self.depth:
+                self.hidden_at = None
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and self.hidden_at is None:
+            self.words.append(data)
+
+
+def target_label(html: str, target: str) -> str:
+    """What the tapped part of a screen says ("Zalo", "Quay lại"), so a wrong tap can be
+    named in the screen's own words; "" if it has none."""
+    parser = _Label(target)
+    parser.feed(html)
+    parser.close()
+    words = parser.label or " ".join("".join(parser.words).split())
+    return words.strip(" ◁○▷←→·")
 
 
 def draw_screen(lesson: Lesson, index: int, ui: ScreenUI, finished: bool = False) -> Markup:
