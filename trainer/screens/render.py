@@ -194,43 +194,9 @@ def kit_app_icon(app: KitApp) -> str:
     return asset_url(kit_icon(app.icon))
 
 
-class _TargetText(HTMLParser):
-    """The words a learner sees on one target of a drawn screen (its aria-label, else its
-    visible text without icons marked aria-hidden)."""
-
-    def __init__(self, target: str):
-        super().__init__()
-        self.target = target
-        self.open: list[bool] = []  # elements open inside the target: hidden or not
-        self.words: list[str] = []
-        self.label: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if self.open:
-            if tag not in VOID:
-                self.open.append(self.open[-1] or found.get("aria-hidden") == "true")
-        elif found.get("data-target") == self.target and self.label is None:
-            self.open = [False]
-            self.label = found.get("aria-label") or ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.open:
-            self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self.open and not self.open[-1]:
-            self.words.append(data)
-
-
-VOID = {"img", "br", "input", "hr", "meta", "link", "source", "wbr"}
-
-
-def target_label(lesson: Lesson, index: int, target: str) -> str:
+def tapped_words(lesson: Lesson, index: int, target: str) -> str:
     """What a tapped target says on step ``index``'s screen ("Zalo" for ``app-zalo``), so
     the volunteer's board can say "bấm Zalo"; the target's name if it is not drawn."""
-    parser = _TargetText(target)
-    parser.feed(str(draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction,
-                                                           taps=False))))
-    words = parser.label or " ".join(" ".join(parser.words).split())
-    return words[:60] or target
+    screen = draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction,
+                                                  taps=False))
+    return target_label(str(screen), target)[:60] or target

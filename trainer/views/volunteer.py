@@ -42,7 +42,7 @@ from trainer.forms import (
     TeamForm,
 )
 from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer, utcnow
-from trainer.screens.render import screen_ui, target_label
+from trainer.screens.render import screen_ui, tapped_words
 from trainer.web import card_url, get_db, is_htmx, library, render, safe_next
 
 bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
@@ -681,7 +681,7 @@ def _wrong_words(lesson: Lesson | None, index: int | None, detail: str) -> str:
         return _("gõ chưa đúng")
     if not detail:
         return ""
-    return _("bấm %(what)s", what=target_label(lesson, index, detail))
+    return _("bấm %(what)s", what=tapped_words(lesson, index, detail))
 
 
 def _event_words(lesson: Lesson | None, index: int | None, kind: str, correct: bool | None,
