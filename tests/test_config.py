@@ -41,7 +41,7 @@ def test_the_defaults(tmp_path):
     assert values["DATABASE_URL"] == f"sqlite:///{tmp_path / 'tapso.db'}"
     assert values["LESSONS_DIR"] == str(ROOT / "lessons")
     assert values["SECRET_KEY"] == ""  # create_app then makes one in the instance folder
-    assert values["USE_CDN"] is True and values["KIOSK"] is False and values["DEV"] is False
+    assert values["USE_CDN"] is False and values["KIOSK"] is False and values["DEV"] is False
     assert values["SESSION_COOKIE_SECURE"] is False
     assert (values["NUDGE_SECONDS"], values["PRACTICE_ROUND_SIZE"], values["CLASS_POLL_SECONDS"],
             values["KIOSK_IDLE_SECONDS"], values["KIOSK_ASK_SECONDS"], values["PROXY_FIX"]) \

@@ -51,6 +51,9 @@ class StepStatus:
     found: frozenset[str]
 
 
+ATTEMPT_UIDS = uuid.UUID("6f1d7c1e-3b52-4f0e-9a57-2b7f0c7e2a14")  # uuid5 namespace
+
+
 def new_public_id() -> str:
     return str(uuid.uuid4())
 
@@ -87,12 +90,20 @@ def is_public_id(value: object) -> bool:
         return False
 
 
+def _insert_once(db: Session, model, keys: list[str]):  # noqa: ANN001, ANN202
+    """INSERT … ON CONFLICT DO NOTHING on ``keys``, for the session's database."""
+    module = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=keys)
+
+
 def get_or_create_learner(db: Session, public_id: str) -> Learner:
+    """The learner with this id, created if new. Two requests creating the same id at
+    once (a double tap) make one row: the second insert does nothing, then finds it."""
     learner = find_learner(db, public_id)
     if learner is None:
-        learner = Learner(public_id=public_id)
-        db.add(learner)
-        db.flush()
+        db.execute(_insert_once(db, Learner, ["public_id"]).values(public_id=public_id,
+                                                                   created_at=utcnow()))
+        learner = find_learner(db, public_id)
     return learner
 
 
@@ -102,11 +113,26 @@ def current_attempt(db: Session, learner: Learner | None, lesson_id: str) -> Att
     return db.scalar(_CURRENT_ATTEMPT, {"learner_id": learner.id, "lesson_id": lesson_id})
 
 
-def start_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
-    attempt = Attempt(learner_id=learner.id, lesson_id=lesson_id)
-    db.add(attempt)
-    db.flush()
-    return attempt
+def first_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
+    """The current attempt, or the learner's first one made now. Six copies of a first
+    answer sent at once, or two tabs, all find the same one: its ``uid`` is worked out
+    from the learner and the lesson, and the insert does nothing when it is there."""
+    return current_attempt(db, learner, lesson_id) or start_attempt(db, learner, lesson_id)
+
+
+def start_attempt(db: Session, learner: Learner, lesson_id: str,
+                  after: Attempt | None = None) -> Attempt:
+    """"Start again": the attempt that follows ``after`` (default: the current one, none
+    for a first attempt). Its ``uid`` names the learner, the lesson and the attempt it
+    follows, so a double-sent "start again" makes one, and the same learner's first
+    attempt on two class laptops is one attempt once their archives merge."""
+    after = after or current_attempt(db, learner, lesson_id)
+    uid = str(uuid.uuid5(ATTEMPT_UIDS, f"{learner.public_id} {lesson_id} "
+                                      f"{after.uid if after else 'first'}"))
+    db.execute(_insert_once(db, Attempt, ["uid"]).values(
+        uid=uid, learner_id=learner.id, lesson_id=lesson_id, started_at=utcnow()))
+    return db.scalar(select(Attempt).where(Attempt.uid == uid)
+                     .execution_options(populate_existing=True))
 
 
 def finished_steps(db: Session, attempt: Attempt | None) -> set[str]:

@@ -17,9 +17,10 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from trainer.classroom import classes
-from trainer.models import ClassSession
+from trainer.classroom import classes, limits
+from trainer.models import ClassMember, ClassSession
 from trainer.screens.render import resume_url
 from trainer.web import (
     class_membership,
@@ -28,6 +29,7 @@ from trainer.web import (
     get_db,
     is_htmx,
     library,
+    reserve_learner_id,
 )
 
 bp = Blueprint("classroom", __name__)
@@ -38,42 +40,55 @@ def join():
     """Type the class code (the QR code opens /join/<code> directly)."""
     if request.method == "POST":
         code = classes.normalise_code(request.form.get("code", ""))
+        if not limits.join_try(get_db(), request.remote_addr or ""):  # guessing codes
+            return render_template("join.html", error=_join_error("limit"), code=code), 429
         try:
             klass = classes.find_by_code(get_db(), code, dt.date.today())
         except classes.ClassError as exc:
             return render_template("join.html", error=_join_error(exc.reason),
                                    code=code), 400 if exc.reason == "unknown" else 410
+        limits.join_found(get_db(), request.remote_addr or "")
         return redirect(url_for(".join_class", code=klass.code), code=303)
     return render_template("join.html", error=None, code="")
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join_class(code: str):
+    """The name form. It looks like this for any code, and the class's title shows only
+    after joining: the page never tells a stranger which codes exist (issue 20)."""
     db = get_db()
     today = dt.date.today()
+    learner = current_learner()
+    name = request.form.get("name", "") if request.method == "POST" else (
+        learner.display_name if learner and learner.display_name else "")
+    if request.method == "GET":
+        reserve_learner_id()
+        return render_template("join_name.html", error=None, name=classes.clean_name(name))
+    if not limits.join_try(db, request.remote_addr or ""):
+        return render_template("join.html", error=_join_error("limit"),
+                               code=classes.normalise_code(code)), 429
     try:
         klass = classes.find_by_code(db, code, today)
     except classes.ClassError as exc:
         return render_template("join.html", error=_join_error(exc.reason),
                                code=classes.normalise_code(code)), \
             404 if exc.reason == "unknown" else 410
-    error = None
-    learner = current_learner()
-    name = request.form.get("name", "") if request.method == "POST" else (
-        learner.display_name if learner and learner.display_name else "")
-    if request.method == "POST":
-        try:
-            learner = ensure_learner()
-            classes.join(db, klass, learner, name,
-                         classes.parse_birth_year(request.form.get("birth_year", ""), today))
-        except classes.ClassError:
-            db.rollback()
-            error = _("Bác gõ tên để tình nguyện viên biết ai cần giúp.")
-        else:
-            db.commit()
-            return redirect(_first_lesson_url(klass), code=303)
-    return render_template("join_name.html", klass=klass, error=error,
-                           name=classes.clean_name(name)), 400 if error else 200
+    limits.join_found(db, request.remote_addr or "")
+    if klass.locked and (learner is None or db.scalar(select(ClassMember.id).where(
+            ClassMember.class_id == klass.id, ClassMember.learner_id == learner.id)) is None):
+        return render_template("join.html", error=_join_error("locked"),
+                               code=klass.code), 403
+    try:
+        learner = ensure_learner()
+        classes.join(db, klass, learner, name,
+                     classes.parse_birth_year(request.form.get("birth_year", ""), today))
+    except classes.ClassError:
+        db.rollback()
+        error = _("Bác gõ tên để tình nguyện viên biết ai cần giúp.")
+        return render_template("join_name.html", error=error,
+                               name=classes.clean_name(name)), 400
+    db.commit()
+    return redirect(_first_lesson_url(klass), code=303)
 
 
 @bp.get("/class/bar")
@@ -119,6 +134,10 @@ def _member():
 
 
 def _join_error(reason: str) -> str:
+    if reason == "limit":
+        return _("Bác đã thử nhiều mã quá. Bác đợi mười phút, hoặc hỏi tình nguyện viên.")
+    if reason == "locked":
+        return _("Lớp này đã đủ người và đã khoá. Bác hỏi tình nguyện viên nhé.")
     if reason == "expired":
         return _("Lớp học có mã này đã kết thúc. Bác hỏi tình nguyện viên mã của lớp hôm nay.")
     return _("Không tìm thấy lớp có mã này. Bác xem lại mã trên màn chiếu, rồi gõ lại.")
