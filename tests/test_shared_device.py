@@ -605,11 +605,13 @@ def test_sql_errors_in_the_log_never_carry_values(app):
     assert "Bí Mật" not in str(caught.value)
 
 
-def test_the_nginx_example_sends_the_browser_policies():
-    deploy = (ROOT / "docs/deploy.md").read_text()
+def test_the_nginx_config_sends_the_browser_policies_and_keeps_card_links_out_of_logs():
+    conf = (ROOT / "deploy/nginx/tapso.conf").read_text()
     for header in ("Permissions-Policy", "Cross-Origin-Opener-Policy",
-                   "Strict-Transport-Security", "location /c/"):
-        assert header in deploy, header
+                   "Strict-Transport-Security"):
+        assert f"add_header {header}" in conf, header
+    card_links = re.search(r"location /c/ \{(.*?)\}", conf, re.S).group(1)
+    assert "access_log off;" in card_links and "proxy_pass http://tapso;" in card_links
 
 
 # --- 16. privacy -------------------------------------------------------------------------------
