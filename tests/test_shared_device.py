@@ -285,9 +285,25 @@ def test_a_kiosk_forgets_its_learner_when_idle_even_without_javascript(kiosk_app
         assert s["learner"]
         s["kiosk_seen"] -= 11  # idle 5 s + the question's 5 s have passed
     r = k.get("/lessons/test-lesson/2")
-    assert r.status_code == 302 and r.headers["Location"].endswith("/kiosk")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/kiosk")
     with k.session_transaction() as s:
         assert "learner" not in s
+
+
+def test_after_the_idle_limit_the_pages_end_and_a_late_answer_go_to_the_start(kiosk_app):
+    for send in (lambda k: k.post("/kiosk/end"),
+                 lambda k: htmx(k, "/lessons/test-lesson/2", target="app-messages")):
+        k = kiosk_app.test_client()
+        k.post("/kiosk/start")
+        htmx(k, "/lessons/test-lesson/1", target="app-messages")
+        with k.session_transaction() as s:
+            s["kiosk_seen"] -= 11
+        r = send(k)
+        assert (r.headers.get("Location") or r.headers.get("HX-Redirect")).endswith("/kiosk")
+        with k.session_transaction() as s:
+            assert "learner" not in s
+    with kiosk_app.extensions["sessionmaker"]() as db:
+        assert db.scalar(select(func.count()).select_from(models.StepEvent)) == 2
 
 
 def test_a_kiosk_learner_who_says_still_here_is_kept(kiosk_app):

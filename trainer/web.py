@@ -450,10 +450,12 @@ def _kiosk_idle():
     limit = current_app.config["KIOSK_IDLE_SECONDS"] + current_app.config["KIOSK_ASK_SECONDS"]
     if isinstance(seen, int) and now - seen > limit and session.get("learner"):
         start_kiosk_session()
-        if request.method == "GET":
-            return clear_site_cache(redirect(url_for("kiosk.start" if kiosk_mode()
-                                                     else "home.index")))
-        abort(403)
+        if request.endpoint in ("kiosk.end", "kiosk.begin"):
+            return None  # the page's own "end" after the question: it goes to the start
+        target = url_for("kiosk.start" if kiosk_mode() else "home.index")
+        if is_htmx():  # an answer sent after the limit is not stored for the next person
+            return clear_site_cache(current_app.response_class("", 200, {"HX-Redirect": target}))
+        return clear_site_cache(redirect(target, code=303))
     if request.endpoint not in NOT_A_TOUCH and seen != now:
         session["kiosk_seen"] = now
     return None
