@@ -252,7 +252,7 @@ def ensure_item_attempt(db: Session, item: PracticeItem) -> Attempt:
     if attempt is None:
         lesson_id = f"practice:{item.lesson_id}"[:80]
         learner = db.get(Learner, item.round.learner_id)
-        attempt = progress.start_attempt(db, learner, lesson_id)
+        attempt = progress.start_attempt(db, learner, lesson_id, fresh=True)
         item.attempt_id = attempt.id
     return attempt
 

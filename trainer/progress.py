@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -49,9 +49,6 @@ class StepStatus:
     shown: bool
     finished: bool
     found: frozenset[str]
-
-
-ATTEMPT_UIDS = uuid.UUID("6f1d7c1e-3b52-4f0e-9a57-2b7f0c7e2a14")  # uuid5 namespace
 
 
 def new_public_id() -> str:
@@ -115,24 +112,39 @@ def current_attempt(db: Session, learner: Learner | None, lesson_id: str) -> Att
 
 def first_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
     """The current attempt, or the learner's first one made now. Six copies of a first
-    answer sent at once, or two tabs, all find the same one: its ``uid`` is worked out
-    from the learner and the lesson, and the insert does nothing when it is there."""
-    return current_attempt(db, learner, lesson_id) or start_attempt(db, learner, lesson_id)
+    answer sent at once, or two tabs, all find the same one (see ``_attempt_after``)."""
+    return current_attempt(db, learner, lesson_id) or _attempt_after(db, learner, lesson_id,
+                                                                     None)
 
 
 def start_attempt(db: Session, learner: Learner, lesson_id: str,
-                  after: Attempt | None = None) -> Attempt:
-    """"Start again": the attempt that follows ``after`` (default: the current one, none
-    for a first attempt). Its ``uid`` names the learner, the lesson and the attempt it
-    follows, so a double-sent "start again" makes one, and the same learner's first
-    attempt on two class laptops is one attempt once their archives merge."""
+                  after: Attempt | None = None, *, fresh: bool = False) -> Attempt:
+    """"Start again": a new attempt after ``after`` (default: the current one). Sent
+    twice, at once or one after the other, both find the one new attempt: a current
+    attempt with nothing in it yet is already a fresh start. ``fresh`` always makes a
+    new one (a practice round's scenario)."""
     after = after or current_attempt(db, learner, lesson_id)
-    uid = str(uuid.uuid5(ATTEMPT_UIDS, f"{learner.public_id} {lesson_id} "
-                                      f"{after.uid if after else 'first'}"))
-    db.execute(_insert_once(db, Attempt, ["uid"]).values(
-        uid=uid, learner_id=learner.id, lesson_id=lesson_id, started_at=utcnow()))
-    return db.scalar(select(Attempt).where(Attempt.uid == uid)
-                     .execution_options(populate_existing=True))
+    if not fresh and after is not None and db.scalar(
+            select(StepEvent.id).where(StepEvent.attempt_id == after.id).limit(1)) is None:
+        return after
+    return _attempt_after(db, learner, lesson_id, after)
+
+
+def _attempt_after(db: Session, learner: Learner, lesson_id: str,
+                   seen: Attempt | None) -> Attempt:
+    """A new attempt, unless one newer than ``seen`` (the newest the caller saw) was
+    made meanwhile. The learner's row is locked first (an UPDATE: a row lock on
+    PostgreSQL, the write lock on SQLite), so requests making an attempt for one learner
+    take turns, and the later ones find the attempt the first one made."""
+    db.execute(update(Learner).where(Learner.id == learner.id)
+               .values(settings=Learner.settings))
+    made = current_attempt(db, learner, lesson_id)
+    if made is not None and (seen is None or made.id != seen.id):
+        return made
+    attempt = Attempt(learner_id=learner.id, lesson_id=lesson_id)
+    db.add(attempt)
+    db.flush()
+    return attempt
 
 
 def finished_steps(db: Session, attempt: Attempt | None) -> set[str]:
