@@ -13,7 +13,7 @@ EDITABLE := PYTHONWARNINGS="ignore:Editable installation" \
 	$(PIP) install --no-deps --no-build-isolation -e .
 
 .PHONY: run test setup setup-test catalogues migrate lint check chromium nginx speech bench \
-	translations lock wheel provincial clean
+	translations lock wheel provincial audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,13 @@ lock: | $(BIN)/python
 	  $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	    --custom-compile-command "make lock" $$extras \
 	    -o requirements/$$lock.txt pyproject.toml requirements/build.in; done
+
+# Known vulnerabilities in the pinned packages of the lock files (needs the network:
+# PyPI's advisory database). Run before a release on a machine with internet.
+audit: | $(BIN)/python
+	$(PIP) install pip-audit
+	$(BIN)/pip-audit --disable-pip --require-hashes --progress-spinner off \
+	  -r requirements/run.txt -r requirements/test.txt
 
 # Re-extract UI strings after changing templates or code; then translate the new ones.
 translations: setup

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.conftest import htmx, lesson_text
+from trainer import progress
 from trainer.classroom import auth, classes, kiosk
 from trainer.models import ClassMember, ClassSession, Learner, Volunteer
 
@@ -192,8 +193,9 @@ def test_wrong_and_expired_codes_get_a_clear_message(app, client):
     assert r.status_code == 410 and "đã kết thúc" in r.get_data(as_text=True)
     closed = make_class(v)
     v.post(f"/volunteer/classes/{closed}/end")
-    assert client.get(f"/join/{code_of(app, closed)}").status_code == 410
-    assert client.get("/join/abc").status_code == 404
+    # The name form looks the same for any code (issue 20); joining says what is wrong.
+    assert client.post(f"/join/{code_of(app, closed)}", data={"name": "X"}).status_code == 410
+    assert client.post("/join/abc", data={"name": "X"}).status_code == 404
 
 
 def test_a_past_session_written_down_today_stays_open_for_recording(app, client):
@@ -206,8 +208,9 @@ def test_a_past_session_written_down_today_stays_open_for_recording(app, client)
     query = {"start": last_week.isoformat(), "end": last_week.isoformat()}
     page = v.get("/volunteer/reports/", query_string=query).get_data(as_text=True)
     assert re.search(r'data-total="classes"><strong>1</strong>', page)
-    v.post(f"/volunteer/classes/{past}/end")  # ending stays the volunteer's choice
-    assert client.get(f"/join/{code_of(app, past)}").status_code == 410
+    v.post(f"/volunteer/classes/{past}/end")  # closing stays the volunteer's choice
+    # (the name form looks the same for every code, #20: joining says the class ended)
+    assert client.post(f"/join/{code_of(app, past)}", data={"name": "X"}).status_code == 410
 
 
 def test_joining_keeps_the_progress_the_phone_already_has(app, client):
@@ -375,20 +378,21 @@ def test_kiosk_start_screen_sign_in_with_pin_and_end(kiosk_app):
     assert k.get("/").headers["Location"].endswith("/kiosk")
 
 
-def test_picture_sequence_and_lockout():
-    login_row = type("L", (), {})()
-    login_row.failures = 0
-    from werkzeug.security import generate_password_hash
-    login_row.secret_kind = "pictures"
-    login_row.secret_hash = generate_password_hash(kiosk.secret_text(
-        "pictures", pictures=["fish", "moon", "tree"]))
-    assert kiosk.check_secret(login_row, pictures=["fish", "moon", "tree"])
-    for _ in range(kiosk.MAX_FAILURES):
-        assert not kiosk.check_secret(login_row, pictures=["tree", "moon", "fish"])
-    assert not kiosk.check_secret(login_row, pictures=["fish", "moon", "tree"])
+def test_picture_sequence_and_lockout(app):
+    with app.app_context():
+        db = app.extensions["sessionmaker"]()
+        learner = progress.get_or_create_learner(db, progress.new_public_id())
+        login_row = kiosk.set_secret(db, "k", learner, "fish", "pictures",
+                                     pictures=["fish", "moon", "tree"])
+        db.commit()
+        assert kiosk.check_secret(db, "k", login_row, pictures=["fish", "moon", "tree"])
+        for _ in range(kiosk.MAX_FAILURES):
+            assert not kiosk.check_secret(db, "k", login_row, pictures=["tree", "moon", "fish"])
+        assert not kiosk.check_secret(db, "k", login_row, pictures=["fish", "moon", "tree"])
+        db.close()
 
 
-def test_learner_card_resumes_progress_on_another_device_with_a_signed_token(app, client):
+def test_learner_card_resumes_progress_on_another_device_after_asking(app, client):
     htmx(client, "/lessons/test-lesson/1", target="app-messages")
     with client.session_transaction() as s:
         public_id = s["learner"]
@@ -397,9 +401,14 @@ def test_learner_card_resumes_progress_on_another_device_with_a_signed_token(app
     with app.app_context():
         db = app.extensions["sessionmaker"]()
         learner = db.query(Learner).filter_by(public_id=public_id).one()
-        token = kiosk.card_token(app.config["SECRET_KEY"], learner)
+        token = kiosk.new_card(db, learner)
+        db.commit()
+        db.close()
     other = app.test_client()
-    assert other.get(f"/c/{token}").status_code == 303
+    assert other.get(f"/c/{token}").status_code == 200
+    with other.session_transaction() as s:
+        assert "learner" not in s  # opening the link alone changes nothing
+    assert other.post(f"/c/{token}").status_code == 303
     with other.session_transaction() as s:
         assert s["learner"] == public_id
     assert other.get(f"/c/{token[:-2]}xx").status_code == 404

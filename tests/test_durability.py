@@ -9,12 +9,12 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from tests.browser.conftest import LiveServer
 from tests.conftest import PG_URL, fresh_database_url, lesson_text
 from tests.http_learner import HttpLearner
-from trainer.models import StepEvent
+from trainer.models import Attempt, Learner, StepEvent
 
 THREADS = 6
 
@@ -71,7 +71,43 @@ def test_sigkill_loses_no_acknowledged_answer(live: LiveServer):
             assert conn.scalar(text("PRAGMA integrity_check")) == "ok"
     engine.dispose()
     missing = [sid for sid in acked if sid not in stored]
+    print(f"\nkill test ({'PostgreSQL' if PG_URL else 'SQLite'}): {len(acked)} answers "
+          f"acknowledged, {len(acked) - len(missing)} of them stored")
     assert not missing, f"{len(missing)} acknowledged answers lost"
     assert "database is locked" not in live.log.read_text()
     status, _, _ = HttpLearner(live.url).get("/lessons/durable/1")
     assert status == 200
+
+
+def test_a_double_submitted_first_answer_makes_one_learner_and_one_attempt(live: LiveServer):
+    """Six copies of a new browser's first answer, sent at once over real HTTP to the
+    real server, repeated for several browsers: one learner and one attempt each."""
+    browsers, copies = 5, 6
+    for _ in range(browsers):
+        learner = HttpLearner(live.url)
+        learner.get("/lessons/durable/1")
+        barrier = threading.Barrier(copies)
+        codes: list[int] = []
+
+        def send(learner: HttpLearner = learner, barrier: threading.Barrier = barrier,
+                 codes: list[int] = codes) -> None:
+            barrier.wait()
+            codes.append(learner.post("/lessons/durable/1", target="app-messages",
+                                      sid="one-form")[0])
+
+        threads = [threading.Thread(target=send) for _ in range(copies)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert codes == [200] * copies
+    engine = create_engine(live.env["DATABASE_URL"].replace(
+        "postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        learners = conn.scalar(select(func.count()).select_from(Learner))
+        attempts = conn.scalar(select(func.count()).select_from(Attempt))
+        events = conn.scalar(select(func.count()).select_from(StepEvent))
+    engine.dispose()
+    print(f"\n{browsers} browsers x {copies} copies: {learners} learners, {attempts} attempts, "
+          f"{events} answers stored")
+    assert (learners, attempts, events) == (browsers, browsers, browsers)

@@ -300,7 +300,8 @@ def test_class_template_draws_the_form(app):
 
 
 def test_kiosk_secret_template_draws_the_form(app):
-    context = {"klass": SimpleNamespace(id=1), "member": SimpleNamespace(display_name="Bà Năm"),
+    context = {"klass": SimpleNamespace(id=1),
+               "member": SimpleNamespace(id=1, display_name="Bà Năm"),
                "pictures": kiosk.PICTURES, "error": None, "saved": None}
     html = render(app, "kiosk/set_secret.html", KioskSecretForm, **context)
     assert names(html) >= {"csrf_token", "picture", "kind", "pin", "p0", "p1", "p2"}

@@ -150,11 +150,15 @@ def serve_command(host: str, port: int, threads: int, workers: int = 1,
     if workers == 1:
         import waitress
 
+        from trainer.web import largest_body
+
         _compile_templates_soon(app)
         # A class of 300 phones keeps 300 connections open; waitress's default limit of
         # 100 would leave the rest waiting (benchmarks/results.md, classroom load).
+        # Bodies beyond the largest the app takes are refused by waitress itself, which
+        # would otherwise read up to 1 GiB before Flask answers 413.
         waitress.serve(app, host=host, port=port, threads=threads, ident="tapso",
-                       connection_limit=1000)
+                       connection_limit=1000, max_request_body_size=largest_body(app))
     else:
         _compile_templates(app)  # once, before the fork: every worker starts with them
         _serve_gunicorn(app, host, port, workers, threads)
@@ -371,17 +375,97 @@ and restore into an empty database with
 
 @click.command("backup")
 @click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encrypt-to", "recipient", metavar="RECIPIENT",
+              help="Encrypt for this age public key (age1…) or gpg key id/e-mail; the "
+                   "unencrypted copy is removed.")
 @with_appcontext
-def backup_command(destination: Path | None) -> None:
-    """Copy the SQLite database safely while the server runs (restore: docs/deploy.md)."""
+def backup_command(destination: Path | None, recipient: str | None) -> None:
+    """Copy the SQLite database safely while the server runs (restore: docs/deploy.md).
+
+    The copy holds names and birth years: it is written readable by this user only
+    (mode 0600, in a folder of mode 0700) and can be encrypted with age or gpg."""
     engine = current_app.extensions["engine"]
     if engine.url.get_backend_name() != "sqlite":
         click.echo(PG_DUMP_HELP)
         raise SystemExit(2)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = destination or Path(current_app.instance_path) / "backups" / f"tapso-{stamp}.db"
-    database.backup_sqlite(engine, dest)
+    old_umask = os.umask(0o077)  # the file is never readable by others, not even briefly
+    try:
+        if not dest.parent.exists():
+            dest.parent.mkdir(parents=True, mode=0o700)
+        database.backup_sqlite(engine, dest)
+        dest.chmod(0o600)
+        if recipient:
+            dest = _encrypt(dest, recipient)
+    finally:
+        os.umask(old_umask)
     click.echo(f"Backup written to {dest}")
+
+
+def _encrypt(path: Path, recipient: str) -> Path:
+    """``path`` encrypted with age (an age1… key) or gpg; the plain copy is removed."""
+    import shutil
+    import subprocess
+
+    tool = "age" if recipient.startswith("age1") else "gpg"
+    if shutil.which(tool) is None:
+        path.unlink()
+        raise click.ClickException(f"{tool} is not installed; no backup kept unencrypted.")
+    out = path.with_name(path.name + (".age" if tool == "age" else ".gpg"))
+    command = (["age", "--recipient", recipient, "--output", str(out), str(path)]
+               if tool == "age" else
+               ["gpg", "--batch", "--yes", "--trust-model", "always", "--recipient",
+                recipient, "--output", str(out), "--encrypt", str(path)])
+    try:
+        subprocess.run(command, check=True, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        raise click.ClickException(
+            f"{tool} failed: {exc.stderr.decode(errors='replace')}") from exc
+    finally:
+        path.unlink()
+    out.chmod(0o600)
+    return out
+
+
+def _months(text: str) -> int:
+    if not text.endswith("m") or not text[:-1].isdigit() or int(text[:-1]) < 1:
+        raise click.BadParameter("months, e.g. 12m")
+    return int(text[:-1])
+
+
+@click.command("purge")
+@click.option("--inactive", required=True, metavar="MONTHS",
+              help="Delete learners with nothing stored for this long, e.g. 12m.")
+@click.option("--dry-run", is_flag=True, help="Only say how many would be deleted.")
+@with_appcontext
+def purge_command(inactive: str, dry_run: bool) -> None:
+    """Delete learners inactive for months, with everything stored about them (Decree
+    13/2023: personal data is kept no longer than needed). Run it from cron monthly."""
+    from trainer.models import utcnow
+
+    before = utcnow() - dt.timedelta(days=31 * _months(inactive))
+    with current_app.extensions["sessionmaker"]() as db:
+        gone = privacy.inactive_learners(db, before)
+        if not dry_run:
+            for learner in gone:
+                privacy.delete_learner(db, learner)
+            db.commit()
+    click.echo(f"{len(gone)} learner(s) inactive since {before:%Y-%m-%d} "
+               f"{'would be' if dry_run else ''} deleted.".replace("  ", " "))
+
+
+@click.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock_command(username: str) -> None:
+    """Let a volunteer locked out by wrong passwords try again at once."""
+    from trainer.classroom import auth
+
+    with current_app.extensions["sessionmaker"]() as db:
+        cleared = auth.unlock(db, username)
+        db.commit()
+    click.echo(f"{auth.normalise_username(username)}: {cleared} lock(s) cleared.")
 
 
 @click.command("export-data")
@@ -444,7 +528,8 @@ ARCHIVE_PROBLEMS = {
 }
 
 COMMANDS = (check_command, serve_command, db_group, create_admin_command, backup_command,
-            export_data_command, new_command, export_command, import_command, screens_command)
+            export_data_command, new_command, export_command, import_command, screens_command,
+            purge_command, unlock_command)
 
 
 def init_app(app: Flask) -> None:

@@ -93,8 +93,8 @@ SETTINGS = (
             "instance/secret_key, which every process of one site must share", "SECRET_KEY"),
     Setting("LESSONS_DIR", str, lambda _instance: str(resource_dir("lessons")),
             "another folder of lessons (for serve, check and new alike)"),
-    Setting("USE_CDN", bool, False, "ask a CDN for htmx first (with SRI); off by default: "
-            "the app's own copy serves a class without internet and cheap phones alike"),
+    Setting("USE_CDN", bool, False, "htmx from a CDN (with SRI) instead of this server; "
+            "off by default: the CDN would learn every learner's address"),
     Setting("HTMX_CDN_URL", str,
             f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js",
             "another CDN, if the default is blocked"),
@@ -117,6 +117,8 @@ SETTINGS = (
             "without a touch"),
     Setting("KIOSK_ASK_SECONDS", int, 60, "kiosk: wait this long for one tap, then return to "
             "the start screen"),
+    Setting("KIOSK_LIST_DAYS", int, 30, "kiosk: 'who are you?' lists learners of classes "
+            "held this many days back, never everyone on the server"),
     Setting("VOLUNTEER_SESSION_HOURS", float, 12, "a volunteer's sign-in lasts this long (a "
             "laptop left signed in)"),
     Setting("SPEECH_CACHE_DIR", str, lambda instance: str(instance / "speech"), "where the "

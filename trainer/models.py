@@ -117,18 +117,22 @@ class Volunteer(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     team: Mapped[Team | None] = relationship()
+    # Part of every sign-in cookie; logging out or a new password adds one, which ends
+    # every copy of the old cookie (issue 20).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class LoginFailure(Base):
-    """A failed volunteer login. Kept in the database (not process memory) so the
-    rate limit holds across every server process."""
+class TryCounter(Base):
+    """Tries of something guessable (a volunteer login per name and address, a class code
+    per address) within a window. In the database, not in process memory, so the limit
+    holds across every server process; each try is reserved by one atomic UPDATE before
+    it is checked (``trainer.classroom.limits``). Rows of a window that has passed are
+    deleted on the next try anywhere."""
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_username_at", "username", "created_at"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(40))
-    address: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    __tablename__ = "try_counter"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class ResumeTry(Base):
@@ -161,6 +165,8 @@ class ClassSession(Base):
     highlight: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_on: Mapped[bool] = mapped_column(Boolean, default=False)  # "follow me"
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # "Khoá lớp": nobody new may join (everyone is in; the code on the projector is public).
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # Class night (issue 16; migration 0008): who organises it (printed on the class
     # certificates) and when the presenter last moved (idle learners, presenter sync).
@@ -211,9 +217,23 @@ class ClassMember(Base):
     learner: Mapped[Learner] = relationship()
 
 
+class LearnerCard(Base):
+    """A printed learner card: its QR holds a random token; only the token's hash is
+    stored. Printing a new card revokes the old one, and a volunteer can revoke a card."""
+
+    __tablename__ = "learner_card"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class KioskLogin(Base):
     """How a learner signs in on a shared kiosk: a picture to find their name, and a
-    4-digit PIN or a sequence of three pictures, both stored only as hashes."""
+    4-digit PIN or a sequence of three pictures, stored only as an HMAC keyed with the
+    server's SECRET_KEY (a copy of the database alone cannot be tried offline)."""
 
     __tablename__ = "kiosk_login"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

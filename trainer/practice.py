@@ -30,6 +30,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trainer import progress
 from trainer.classroom.charts import Bar, bars
 from trainer.content.lesson import Judge, Lesson, Read, Spot, Step, Type
 from trainer.models import (
@@ -249,10 +250,9 @@ def ensure_item_attempt(db: Session, item: PracticeItem) -> Attempt:
     """The attempt that records this scenario's answers, made on the first answer."""
     attempt = item_attempt(db, item)
     if attempt is None:
-        attempt = Attempt(learner_id=item.round.learner_id,
-                          lesson_id=f"practice:{item.lesson_id}"[:80])
-        db.add(attempt)
-        db.flush()
+        lesson_id = f"practice:{item.lesson_id}"[:80]
+        learner = db.get(Learner, item.round.learner_id)
+        attempt = progress.start_attempt(db, learner, lesson_id, fresh=True)
         item.attempt_id = attempt.id
     return attempt
 

@@ -1,5 +1,6 @@
-"""Personal data (Decree 13/2023): what we keep about a learner, an export of
-it for the admin, and "delete my data". Plain functions over a session.
+"""Personal data (Decree 13/2023): what we keep about a learner (shown on /my-data/),
+an export of it (the learner's own download, the admin's export), "delete my data" and
+the purge of learners inactive for months. Plain functions over a session.
 
 Tables that belong to a learner are found from their foreign keys, so a table
 added later (classes, settings) is exported and deleted without code here.
@@ -8,12 +9,61 @@ added later (classes, settings) is exported and deleted without code here.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from trainer.models import Base, Learner
+from trainer.models import (
+    Attempt,
+    Base,
+    ClassMember,
+    ClassSession,
+    KioskLogin,
+    Learner,
+    LearnerCard,
+    StepEvent,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What /my-data/ shows a learner about themselves."""
+
+    lessons_started: int
+    classes: list[tuple[str, dt.date, str, int | None]]  # title, day, name given, birth year
+    kiosk_picture: str | None  # the picture of their kiosk sign-in, if they have one
+    kiosk_kind: str | None  # pin, pictures
+    cards: int  # learner cards that still work
+    settings: str | None
+
+
+def summary(db: Session, learner: Learner) -> Summary:
+    classes = db.execute(select(ClassSession.title, ClassSession.held_on,
+                                ClassMember.display_name, ClassMember.birth_year)
+                         .join(ClassMember.klass).where(ClassMember.learner_id == learner.id)
+                         .order_by(ClassSession.held_on)).all()
+    login = db.scalar(select(KioskLogin).where(KioskLogin.learner_id == learner.id))
+    return Summary(
+        lessons_started=db.scalar(select(func.count(func.distinct(Attempt.lesson_id)))
+                                  .where(Attempt.learner_id == learner.id)) or 0,
+        classes=[tuple(row) for row in classes],
+        kiosk_picture=login.picture if login else None,
+        kiosk_kind=login.secret_kind if login else None,
+        cards=db.scalar(select(func.count()).select_from(LearnerCard).where(
+            LearnerCard.learner_id == learner.id, LearnerCard.revoked_at.is_(None))) or 0,
+        settings=learner.settings)
+
+
+def inactive_learners(db: Session, before: dt.datetime) -> list[Learner]:
+    """Learners with nothing stored since ``before`` (``trainer purge --inactive``)."""
+    recent_answer = (select(Attempt.learner_id).join(StepEvent)
+                     .where(StepEvent.created_at >= before))
+    recent_class = select(ClassMember.learner_id).where(ClassMember.joined_at >= before)
+    return list(db.scalars(select(Learner).where(
+        Learner.created_at < before, Learner.id.not_in(recent_answer),
+        Learner.id.not_in(recent_class)).order_by(Learner.id)))
 
 
 def learner_tables() -> list[tuple[Table, str]]:

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,12 +87,20 @@ def is_public_id(value: object) -> bool:
         return False
 
 
+def _insert_once(db: Session, model, keys: list[str]):  # noqa: ANN001, ANN202
+    """INSERT … ON CONFLICT DO NOTHING on ``keys``, for the session's database."""
+    module = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=keys)
+
+
 def get_or_create_learner(db: Session, public_id: str) -> Learner:
+    """The learner with this id, created if new. Two requests creating the same id at
+    once (a double tap) make one row: the second insert does nothing, then finds it."""
     learner = find_learner(db, public_id)
     if learner is None:
-        learner = Learner(public_id=public_id)
-        db.add(learner)
-        db.flush()
+        db.execute(_insert_once(db, Learner, ["public_id"]).values(public_id=public_id,
+                                                                   created_at=utcnow()))
+        learner = find_learner(db, public_id)
     return learner
 
 
@@ -102,7 +110,37 @@ def current_attempt(db: Session, learner: Learner | None, lesson_id: str) -> Att
     return db.scalar(_CURRENT_ATTEMPT, {"learner_id": learner.id, "lesson_id": lesson_id})
 
 
-def start_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
+def first_attempt(db: Session, learner: Learner, lesson_id: str) -> Attempt:
+    """The current attempt, or the learner's first one made now. Six copies of a first
+    answer sent at once, or two tabs, all find the same one (see ``_attempt_after``)."""
+    return current_attempt(db, learner, lesson_id) or _attempt_after(db, learner, lesson_id,
+                                                                     None)
+
+
+def start_attempt(db: Session, learner: Learner, lesson_id: str,
+                  after: Attempt | None = None, *, fresh: bool = False) -> Attempt:
+    """"Start again": a new attempt after ``after`` (default: the current one). Sent
+    twice, at once or one after the other, both find the one new attempt: a current
+    attempt with nothing in it yet is already a fresh start. ``fresh`` always makes a
+    new one (a practice round's scenario)."""
+    after = after or current_attempt(db, learner, lesson_id)
+    if not fresh and after is not None and db.scalar(
+            select(StepEvent.id).where(StepEvent.attempt_id == after.id).limit(1)) is None:
+        return after
+    return _attempt_after(db, learner, lesson_id, after)
+
+
+def _attempt_after(db: Session, learner: Learner, lesson_id: str,
+                   seen: Attempt | None) -> Attempt:
+    """A new attempt, unless one newer than ``seen`` (the newest the caller saw) was
+    made meanwhile. The learner's row is locked first (an UPDATE: a row lock on
+    PostgreSQL, the write lock on SQLite), so requests making an attempt for one learner
+    take turns, and the later ones find the attempt the first one made."""
+    db.execute(update(Learner).where(Learner.id == learner.id)
+               .values(settings=Learner.settings))
+    made = current_attempt(db, learner, lesson_id)
+    if made is not None and (seen is None or made.id != seen.id):
+        return made
     attempt = Attempt(learner_id=learner.id, lesson_id=lesson_id)
     db.add(attempt)
     db.flush()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import mimetypes
+import re
 import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Flask,
@@ -38,6 +41,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from trainer import db as database
 from trainer import progress
@@ -85,6 +89,15 @@ class SessionInterface(SecureCookieSessionInterface):
         opened.signed_at = signed_at  # when it was last signed: see should_set_cookie
         return opened
 
+    def save_session(self, app: Flask, session: SecureCookieSession, response) -> None:  # noqa: ANN001
+        """Never a Set-Cookie on a refused cross-site request, nor a new cookie on an error
+        page for a request that carried none (the error page's CSRF token would otherwise
+        replace a learner's cookie that SameSite kept out of a hostile POST)."""
+        if g.get("cross_site") or (response.status_code >= 400 and
+                                   self.get_cookie_name(app) not in request.cookies):
+            return
+        super().save_session(app, session, response)
+
     def should_set_cookie(self, app: Flask, session: SecureCookieSession) -> bool:
         if session.modified:
             return True
@@ -93,7 +106,18 @@ class SessionInterface(SecureCookieSessionInterface):
             signed_at is None or dt.datetime.now(dt.UTC) - signed_at > SESSION_RESIGN_AFTER)
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` that only matches ids a database column can hold: a huge number in
+    the address is "not found" (404), never an OverflowError (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    # Ids in addresses fit the database's 32-bit integers (before any view registers).
+    app.url_map.converters["int"] = BoundedInt
     engine = database.make_engine(app.config["DATABASE_URL"])
     app.extensions["engine"] = engine
     app.extensions["sessionmaker"] = database.make_sessionmaker(engine)
@@ -108,9 +132,15 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # A hostile site's form POST is refused before anything else runs: no session is
+    # read or written, so it cannot sign a volunteer out or replace a learner's cookie.
+    app.before_request(_refuse_cross_site)
     # An archive from a class laptop is far bigger than an answer: its page says so before
     # CSRF reads the form (every other request keeps MAX_CONTENT_LENGTH, 16 KB).
     app.before_request(_larger_uploads)
+    # NUL bytes in an address or a form are refused before a view passes them to the
+    # database (PostgreSQL refuses them with an error).
+    app.before_request(_refuse_nul)
     csrf.init_app(app)
     # gzip/brotli for pages and (streamed) static files; static files are cached for a year.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
@@ -119,6 +149,9 @@ def init_app(app: Flask) -> None:
     if app.config.get("PROXY_FIX"):  # TRAINER_PROXY_FIX=1: trust 1 proxy's X-Forwarded-*
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # A learner card's token (a sign-in) is never written to an access log.
+    for name in ACCESS_LOGGERS:
+        logging.getLogger(name).addFilter(HIDE_CARD_TOKENS)
     app.teardown_appcontext(_close_db)
     app.after_request(_security_headers)
     # A page and its htmx fragment share one address: caches, and the browser going Back,
@@ -142,7 +175,7 @@ def init_app(app: Flask) -> None:
     # "Nghe": the sources of a text's sound; the volunteer pages say when the voice is missing.
     app.jinja_env.globals.update(speech_parts=speech_parts,
                                  server_voice=lambda: voice.engine() is not None)
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
 
@@ -150,6 +183,12 @@ def init_app(app: Flask) -> None:
     app.before_request(_reload_lessons_in_dev)
     # On a kiosk the home page waits behind the start screen ("Bắt đầu học").
     app.before_request(_kiosk_start_screen)
+    # A kiosk forgets its learner after the idle limit even without JavaScript.
+    app.before_request(_kiosk_idle)
+    # Personal and volunteer pages are never stored by a browser or the service worker.
+    app.after_request(_no_store_personal)
+    # A kiosk's cookie ends with the browser; a learner's own phone keeps it for 400 days.
+    app.after_request(_kiosk_cookie)
     # Every page is drawn in the learner's text size, contrast and motion settings; the
     # step page and the done page show the class bar; topics offer their certificate.
     app.context_processor(_page_context)
@@ -158,6 +197,11 @@ def init_app(app: Flask) -> None:
 
 
 LARGER_UPLOADS = {"volunteer.import_work": 200 * 1024 * 1024}  # endpoint -> bytes
+
+
+def largest_body(app: Flask) -> int:
+    """The largest request body any page takes (``trainer serve`` tells waitress)."""
+    return max(app.config["MAX_CONTENT_LENGTH"], *LARGER_UPLOADS.values())
 
 
 def _larger_uploads() -> None:
@@ -210,16 +254,28 @@ def ensure_learner() -> Learner:
 
     A cookie this province signed but this database does not know yet (the phone
     practised on another class laptop) keeps its id, so the two laptops' archives merge
-    into one person on the provincial server (``classroom.archive``)."""
+    into one person on the provincial server (``classroom.archive``). The id also comes
+    from the cookie when a page with a form gave one (``reserve_learner_id``), so a
+    double-tapped first answer makes one learner, not two."""
     learner = current_learner()
     if learner is None:
         known = session.get("learner")
         learner = progress.get_or_create_learner(
             get_db(), known if progress.is_public_id(known) else progress.new_public_id())
+        get_db().commit()  # the learner stays even if the view's own change is rolled back
         session["learner"] = learner.public_id
-        session.permanent = True
+        session.permanent = not kiosk_session()
         g.learner = (learner.public_id, learner)
     return learner
+
+
+def reserve_learner_id() -> None:
+    """Give a newcomer's browser the id their learner row will have, before they answer:
+    a page with an answer form calls this, so every copy of its first answer (a double
+    tap, two tabs) names the same learner."""
+    if not session.get("learner"):
+        session["learner"] = progress.new_public_id()
+        session.permanent = not kiosk_session()
 
 
 def dev_mode() -> bool:
@@ -306,6 +362,120 @@ def _static(filename: str):
     return send_static(filename)
 
 
+CARD_PATH = re.compile(r"/c/[^\s?\"'/]+")
+ACCESS_LOGGERS = ("gunicorn.access", "werkzeug", "waitress")
+
+
+class HideCardTokens(logging.Filter):
+    """Rewrites ``/c/<token>`` as ``/c/…`` in every log line of the access loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/c/" in message:
+            record.msg, record.args = CARD_PATH.sub("/c/…", message), ()
+        return True
+
+
+HIDE_CARD_TOKENS = HideCardTokens()
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _refuse_cross_site():
+    """403 for a state-changing request another site sent: the browser says so in
+    ``Sec-Fetch-Site`` (every current browser) or, older ones, in ``Origin``."""
+    if request.method not in UNSAFE_METHODS:
+        return None
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if fetch_site is not None:
+        hostile = fetch_site not in ("same-origin", "none")
+    elif origin is not None:
+        hostile = origin == "null" or urlsplit(origin).netloc != request.host
+    else:
+        hostile = False
+    if hostile:
+        g.cross_site = True
+        abort(403)
+    return None
+
+
+def _has_nul(values) -> bool:  # noqa: ANN001
+    return any("\x00" in k or any("\x00" in v for v in values.getlist(k)) for k in values)
+
+
+def _refuse_nul():
+    if "\x00" in request.path or _has_nul(request.args) or (
+            request.method in UNSAFE_METHODS and _has_nul(request.form)):
+        abort(400)
+
+
+def clear_site_cache(response):
+    """Empty this site's browser cache (and so the service worker's copies): a kiosk
+    starting or ending, a logout, deleted data. The next person sees none of it."""
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+# Pages the same for everyone (lessons, handbook, practice card, static files); every
+# other page is personal or a volunteer's and is never stored (``Cache-Control:
+# no-store``, which static/sw.js honours too). A lesson page showing the class bar (the
+# learner's name) is personal as well.
+SHARED_PAGES = ("/lessons/", "/handbook", "/practice-card/", "/offline", "/static/", "/sw.js")
+
+
+def _no_store_personal(response):
+    shared = request.path == "/" or request.path.startswith(SHARED_PAGES)
+    if not shared or g.get("personal") or session.get("volunteer"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def kiosk_session() -> bool:
+    return kiosk_mode() or bool(session.get("kiosk_started"))
+
+
+def start_kiosk_session() -> None:
+    """Forget whoever used this kiosk before; the new cookie ends with the browser."""
+    session.clear()
+    session["kiosk_started"] = True
+    session["kiosk_seen"] = int(time.time())
+    session.permanent = False
+
+
+# Polled by the page itself, not touches: they do not keep a kiosk session awake.
+NOT_A_TOUCH = frozenset({"classroom.class_bar", "lessons.nudge", "static", "home.service_worker",
+                         "home.healthz"})
+
+
+def _kiosk_idle():
+    """On a kiosk, a learner gone longer than the idle limit and the question after it is
+    forgotten on the next request, whatever the page's JavaScript did."""
+    if not session.get("kiosk_started"):
+        return None
+    now = int(time.time())
+    seen = session.get("kiosk_seen")
+    limit = current_app.config["KIOSK_IDLE_SECONDS"] + current_app.config["KIOSK_ASK_SECONDS"]
+    if isinstance(seen, int) and now - seen > limit and session.get("learner"):
+        start_kiosk_session()
+        if request.endpoint in ("kiosk.end", "kiosk.begin"):
+            return None  # the page's own "end" after the question: it goes to the start
+        target = url_for("kiosk.start" if kiosk_mode() else "home.index")
+        if is_htmx():  # an answer sent after the limit is not stored for the next person
+            return clear_site_cache(current_app.response_class("", 200, {"HX-Redirect": target}))
+        return clear_site_cache(redirect(target, code=303))
+    if request.endpoint not in NOT_A_TOUCH and seen != now:
+        session["kiosk_seen"] = now
+    return None
+
+
+def _kiosk_cookie(response):
+    if kiosk_session() and session.permanent:
+        session.permanent = False
+    return response
+
+
 def _security_headers(response):
     cdn = current_app.config["HTMX_CDN_URL"] if current_app.config["USE_CDN"] else ""
     response.headers.setdefault(
@@ -333,6 +503,7 @@ ERROR_TEXT = {
     404: (_l("Không tìm thấy trang này"), _l("Có thể đường dẫn bị sai hoặc bài học đã đổi tên.")),
     405: (_l("Có gì đó chưa đúng"), _l("Bác bấm nút dưới đây để quay lại.")),
     413: (_l("Nội dung quá dài"), _l("Bác gõ ngắn hơn một chút rồi thử lại.")),
+    429: (_l("Thử nhiều lần quá"), _l("Bác đợi vài phút rồi thử lại, hoặc hỏi tình nguyện viên.")),
     500: (_l("Máy chủ gặp lỗi"), _l("Không phải lỗi của bác. Tiến độ học đã được lưu.")),
 }
 
@@ -356,12 +527,16 @@ def _error_page(exc: Exception):
 def safe_next(target: str | None, default: str) -> str:
     """A ``next=`` address we may send someone to: a path on this site, nothing else.
     Browsers drop tabs and newlines and read ``\\`` as ``/``, so any of those, or a second
-    slash, could turn a path into another site's address."""
-    if not target or any(ord(c) < 32 or c in "\\\x7f" for c in target):
+    slash, could turn a path into another site's address; the same once decoded
+    (``/%09/evil.example``), in case a proxy or a browser decodes it once more."""
+    if not target:
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
+    for form in (target, unquote(target)):
+        if any(ord(c) < 32 or c in "\\\x7f" for c in form):
+            return default
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or not form.startswith("/") or form.startswith("//"):
+            return default
     return target
 
 
@@ -392,8 +567,10 @@ def public_url(path: str) -> str:
 
 
 def card_url(learner: Learner) -> str:
-    """The address a learner card's QR opens: it brings their progress to any device."""
-    token = kiosk.card_token(current_app.config["SECRET_KEY"], learner)
+    """The address a new learner card's QR opens: it brings their progress to any
+    device. Printing a new card revokes the learner's older cards (committed here)."""
+    token = kiosk.new_card(get_db(), learner)
+    get_db().commit()
     return public_url(url_for("learner.resume_card", token=token))
 
 
@@ -433,8 +610,16 @@ def _certificate_ready(topic_id: str) -> bool:
     return bool(lessons) and all(states[x.id].finished for x in lessons)
 
 
+def _shown_membership() -> ClassMember | None:
+    """The class bar's membership; a page that shows it (a name) is personal."""
+    member = class_membership()
+    if member is not None:
+        g.personal = True
+    return member
+
+
 def _page_context() -> dict:
-    return {"a11y": current_prefs(), "class_member": class_membership,
+    return {"a11y": current_prefs(), "class_member": _shown_membership,
             "bar_version": classes.bar_version, "certificate_ready": _certificate_ready}
 
 

@@ -6,8 +6,9 @@ under its own keys and with its own, short expiry, so a volunteer leaving a
 laptop logged in is signed out after ``VOLUNTEER_SESSION_HOURS`` while the
 learner's progress cookie stays.
 
-Failed logins are rows in ``login_failure``, so the limit holds across every
-server process (waitress threads, several workers, a restart).
+Login tries are counted in the database before each check (``limits``), so the limit
+holds across every server process and cannot be raced. The cookie also carries the
+volunteer's ``session_generation``: logging out or a new password ends every copy.
 """
 
 from __future__ import annotations
@@ -18,22 +19,26 @@ import re
 from collections.abc import Callable
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainer.models import LoginFailure, Volunteer, utcnow
+from trainer.classroom import limits
+from trainer.models import Volunteer, utcnow
 
 ROLES = ("volunteer", "admin")
 USERNAME = re.compile(r"^[a-z0-9._-]{2,40}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200
-MAX_FAILURES = 5  # per username (and per address) within FAILURE_WINDOW
+MAX_FAILURES = 5  # per username and address within FAILURE_WINDOW
+USER_FAILURES = 20  # per username from any address
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 HASH_METHOD = "scrypt"
 
 SESSION_KEY = "volunteer"
 SESSION_SINCE = "volunteer_since"
+SESSION_GENERATION = "volunteer_gen"
+SESSION_KEYS = (SESSION_KEY, SESSION_SINCE, SESSION_GENERATION)
 
 
 class AccountError(ValueError):
@@ -76,6 +81,7 @@ def set_password(volunteer: Volunteer, password: str) -> None:
     if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
         raise AccountError(f"password: {MIN_PASSWORD}–{MAX_PASSWORD} characters")
     volunteer.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    volunteer.session_generation = (volunteer.session_generation or 0) + 1
 
 
 def find_volunteer(db: Session, username: str) -> Volunteer | None:
@@ -93,26 +99,35 @@ def verify(db: Session, username: str, password: str) -> Volunteer | None:
     return volunteer
 
 
-def is_locked(db: Session, username: str, address: str, now: dt.datetime | None = None) -> bool:
-    """Too many recent failures for this username or from this address."""
-    since = (now or utcnow()) - FAILURE_WINDOW
-    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.created_at >= since)
-    by_name = db.scalar(recent.where(LoginFailure.username == normalise_username(username)[:40]))
-    by_address = db.scalar(recent.where(LoginFailure.address == address[:64]))
-    return (by_name or 0) >= MAX_FAILURES or (by_address or 0) >= MAX_FAILURES * 4
+def _keys(username: str, address: str) -> tuple[str, str, str]:
+    """Counters of one login: this name from this address, this name from anywhere, and
+    this address with any name."""
+    name = normalise_username(username)[:40]
+    return f"login:{name}|{address[:64]}", f"login:{name}", f"login-from:{address[:64]}"
 
 
-def record_failure(db: Session, username: str, address: str) -> None:
-    """Remember a failed login (the caller commits); old rows are swept on the way."""
-    now = utcnow()
-    db.execute(delete(LoginFailure).where(LoginFailure.created_at < now - FAILURE_WINDOW * 4))
-    db.add(LoginFailure(username=normalise_username(username)[:40], address=address[:64],
-                        created_at=now))
+def reserve_try(db: Session, username: str, address: str) -> bool:
+    """Count this login try before the password is checked (commits); False when the
+    name is locked from this address (MAX_FAILURES), from everywhere (USER_FAILURES, a
+    slower back-off, so a stranger cannot lock a volunteer out with five tries) or the
+    address has tried too many names."""
+    pair, name, place = _keys(username, address)
+    return (limits.reserve(db, pair, MAX_FAILURES, FAILURE_WINDOW)
+            and limits.reserve(db, name, USER_FAILURES, FAILURE_WINDOW)
+            and limits.reserve(db, place, MAX_FAILURES * 4, FAILURE_WINDOW))
 
 
-def clear_failures(db: Session, username: str) -> None:
-    db.execute(delete(LoginFailure).where(
-        LoginFailure.username == normalise_username(username)[:40]))
+def login_succeeded(db: Session, username: str, address: str) -> None:
+    """A right password: this name's tries are forgotten (the caller commits)."""
+    pair, name, place = _keys(username, address)
+    limits.clear(db, pair, name)
+    limits.refund(db, place)
+
+
+def unlock(db: Session, username: str) -> int:
+    """An admin lets a locked-out volunteer try again (the caller commits)."""
+    name = normalise_username(username)[:40]
+    return limits.clear_prefix(db, f"login:{name}|") + limits.clear_prefix(db, f"login:{name}")
 
 
 # --- Flask glue ---------------------------------------------------------------------------
@@ -121,12 +136,24 @@ def log_in(volunteer: Volunteer) -> None:
     """Remember the volunteer in the session, next to (never instead of) the learner."""
     session[SESSION_KEY] = volunteer.id
     session[SESSION_SINCE] = utcnow().isoformat()
+    session[SESSION_GENERATION] = volunteer.session_generation or 0
     session.permanent = True
 
 
-def log_out() -> None:
-    session.pop(SESSION_KEY, None)
+def log_out(everywhere: bool = False) -> None:
+    """Forget the sign-in in this cookie; ``everywhere`` (the logout button) also ends
+    every copy of it, by moving the volunteer's session generation on."""
+    volunteer_id = session.pop(SESSION_KEY, None)
     session.pop(SESSION_SINCE, None)
+    session.pop(SESSION_GENERATION, None)
+    if everywhere and isinstance(volunteer_id, int):
+        from trainer.web import get_db
+
+        db = get_db()
+        db.execute(update(Volunteer).where(Volunteer.id == volunteer_id)
+                   .values(session_generation=Volunteer.session_generation + 1))
+        db.commit()
+        g.pop("volunteer_user", None)
 
 
 def session_lifetime() -> dt.timedelta:
@@ -148,7 +175,8 @@ def current_volunteer() -> Volunteer | None:
             started = None
         if started is not None and utcnow() - started < session_lifetime():
             volunteer = get_db().get(Volunteer, volunteer_id)
-            if volunteer is not None and not volunteer.active:
+            if volunteer is not None and (not volunteer.active or session.get(
+                    SESSION_GENERATION) != (volunteer.session_generation or 0)):
                 volunteer = None
         if volunteer is None:
             log_out()

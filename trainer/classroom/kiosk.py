@@ -1,18 +1,22 @@
 """Shared devices: how a learner finds their own progress again on a kiosk, and the
-printable learner card. Secrets (a 4-digit PIN or three pictures) are stored only
-as hashes; the card carries a signed token, never the learner's raw id.
+printable learner card. Secrets (a 4-digit PIN or three pictures) are stored only as
+an HMAC keyed with SECRET_KEY; a card carries a random token, stored only as a hash,
+that a new card or a volunteer revokes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
+import secrets
 from collections.abc import Sequence
 
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
-from trainer.models import KioskLogin, Learner
+from trainer.models import ClassMember, ClassSession, KioskLogin, Learner, LearnerCard, utcnow
 
 # A picture to find one's name, and the pictures of the literacy-free secret. Each has a
 # word beside it (design rule: never an icon alone).
@@ -24,7 +28,6 @@ PICTURES: dict[str, tuple[str, str]] = {
 PIN_LENGTH = 4
 SEQUENCE_LENGTH = 3
 MAX_FAILURES = 5  # then a volunteer sets a new secret
-CARD_SALT = "tapso-learner-card"
 
 
 class SecretError(ValueError):
@@ -44,12 +47,22 @@ def secret_text(kind: str, pin: str = "", pictures: Sequence[str] = ()) -> str:
     raise SecretError("kind")
 
 
-def set_secret(db: Session, learner: Learner, picture: str, kind: str, pin: str = "",
-               pictures: Sequence[str] = ()) -> KioskLogin:
+HMAC_PREFIX = "hmac-sha256$"
+
+
+def secret_hash(secret_key: str, text: str) -> str:
+    """HMAC(SECRET_KEY, secret): 10,000 PINs are nothing to try, so what makes a copy of
+    the database useless is a key that is not in it."""
+    digest = hmac.new(secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return HMAC_PREFIX + digest
+
+
+def set_secret(db: Session, secret_key: str, learner: Learner, picture: str, kind: str,
+               pin: str = "", pictures: Sequence[str] = ()) -> KioskLogin:
     """Set (or replace) how this learner signs in on a kiosk; the caller commits."""
     if picture not in PICTURES:
         raise SecretError("picture")
-    hashed = generate_password_hash(secret_text(kind, pin, pictures), method="scrypt")
+    hashed = secret_hash(secret_key, secret_text(kind, pin, pictures))
     login = db.scalar(select(KioskLogin).where(KioskLogin.learner_id == learner.id))
     if login is None:
         login = KioskLogin(learner_id=learner.id, picture=picture, secret_hash=hashed,
@@ -61,33 +74,79 @@ def set_secret(db: Session, learner: Learner, picture: str, kind: str, pin: str 
     return login
 
 
-def check_secret(login: KioskLogin, pin: str = "", pictures: Sequence[str] = ()) -> bool:
-    """True if right; a wrong try counts, and after MAX_FAILURES every try fails."""
-    if login.failures >= MAX_FAILURES:
+def _matches(secret_key: str, login: KioskLogin, text: str) -> bool:
+    if login.secret_hash.startswith(HMAC_PREFIX):
+        return hmac.compare_digest(login.secret_hash, secret_hash(secret_key, text))
+    return check_password_hash(login.secret_hash, text)  # set before issue 20 (scrypt)
+
+
+def check_secret(db: Session, secret_key: str, login: KioskLogin, pin: str = "",
+                 pictures: Sequence[str] = ()) -> bool:
+    """True if right. Each try is reserved first by one atomic UPDATE (committed), so
+    parallel tries cannot check more than MAX_FAILURES guesses; only a right one gives the
+    tries back. A secret still hashed the old way is stored as an HMAC once it matched."""
+    table = KioskLogin.__table__
+    reserved = db.execute(update(table).where(table.c.id == login.id,
+                                              table.c.failures < MAX_FAILURES)
+                          .values(failures=table.c.failures + 1)
+                          .returning(table.c.failures)).first()
+    db.commit()
+    if reserved is None:
+        db.refresh(login)
         return False
     try:
-        ok = check_password_hash(login.secret_hash, secret_text(login.secret_kind, pin, pictures))
+        text = secret_text(login.secret_kind, pin, pictures)
+        ok = _matches(secret_key, login, text)
     except SecretError:
         ok = False
-    login.failures = 0 if ok else login.failures + 1
+    if ok:
+        values = {"failures": 0}
+        if not login.secret_hash.startswith(HMAC_PREFIX):
+            values["secret_hash"] = secret_hash(secret_key, text)
+        db.execute(update(table).where(table.c.id == login.id).values(**values))
+        db.commit()
+    db.refresh(login)
     return ok
 
 
-def kiosk_logins(db: Session) -> list[KioskLogin]:
-    """Everyone who can sign in on a kiosk, by name (what the kiosk's list shows)."""
-    return list(db.scalars(select(KioskLogin).join(Learner)
-                           .order_by(Learner.display_name, KioskLogin.id)))
+def kiosk_logins(db: Session, since: dt.date | None = None) -> list[KioskLogin]:
+    """Who can sign in on a kiosk, by name (what the kiosk's list shows): learners of a
+    class held on or after ``since`` (today's classes on a kiosk), never the whole server."""
+    query = select(KioskLogin).join(Learner).order_by(Learner.display_name, KioskLogin.id)
+    if since is not None:
+        recent = (select(ClassMember.learner_id).join(ClassSession)
+                  .where(ClassSession.held_on >= since))
+        query = query.where(KioskLogin.learner_id.in_(recent))
+    return list(db.scalars(query))
 
 
-def card_token(secret_key: str, learner: Learner) -> str:
-    return URLSafeSerializer(secret_key, salt=CARD_SALT).dumps(learner.public_id)
+# --- learner cards ----------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def learner_from_card(db: Session, secret_key: str, token: str) -> Learner | None:
-    try:
-        public_id = URLSafeSerializer(secret_key, salt=CARD_SALT).loads(token[:200])
-    except BadSignature:
+def new_card(db: Session, learner: Learner) -> str:
+    """A new card for the learner: a random token (only its hash is kept); every older
+    card of theirs stops working. The caller commits."""
+    revoke_cards(db, learner)
+    token = secrets.token_urlsafe(24)
+    db.add(LearnerCard(learner_id=learner.id, token_hash=_token_hash(token)))
+    db.flush()
+    return token
+
+
+def revoke_cards(db: Session, learner: Learner) -> int:
+    """Every card of this learner stops working (a lost card); the caller commits."""
+    return db.execute(update(LearnerCard).where(LearnerCard.learner_id == learner.id,
+                                                LearnerCard.revoked_at.is_(None))
+                      .values(revoked_at=utcnow())).rowcount
+
+
+def learner_from_card(db: Session, token: str) -> Learner | None:
+    """The learner of a card that has not been revoked, else None."""
+    if not token or len(token) > 64:
         return None
-    if not isinstance(public_id, str):
-        return None
-    return db.scalar(select(Learner).where(Learner.public_id == public_id))
+    card = db.scalar(select(LearnerCard).where(LearnerCard.token_hash == _token_hash(token),
+                                               LearnerCard.revoked_at.is_(None)))
+    return db.get(Learner, card.learner_id) if card is not None else None

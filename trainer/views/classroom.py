@@ -20,10 +20,11 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from trainer import progress
-from trainer.classroom import classes
-from trainer.models import ClassSession
+from trainer.classroom import classes, limits
+from trainer.models import ClassMember, ClassSession
 from trainer.screens.render import resume_url
 from trainer.web import (
     class_membership,
@@ -32,6 +33,7 @@ from trainer.web import (
     get_db,
     is_htmx,
     library,
+    reserve_learner_id,
 )
 
 bp = Blueprint("classroom", __name__)
@@ -42,58 +44,83 @@ def join():
     """Type the class code (the QR code opens /join/<code> directly)."""
     if request.method == "POST":
         code = classes.normalise_code(request.form.get("code", ""))
+        if not limits.join_try(get_db(), request.remote_addr or ""):  # guessing codes
+            return render_template("join.html", error=_join_error("limit"), code=code), 429
         try:
             klass = classes.find_by_code(get_db(), code, dt.date.today())
         except classes.ClassError as exc:
             return render_template("join.html", error=_join_error(exc.reason),
                                    code=code), 400 if exc.reason == "unknown" else 410
+        limits.join_found(get_db(), request.remote_addr or "")
         return redirect(url_for(".join_class", code=klass.code), code=303)
     return render_template("join.html", error=None, code="")
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join_class(code: str):
-    """Give a name and join. A phone already in the class says whose it is and offers
-    "Người khác dùng máy này": a new learner, the first one's progress untouched; anyone
-    who joined from this phone before comes back by tapping their name."""
+    """Give a name and join. The form looks the same for any code and the class's title
+    shows only after joining, so the page never tells a stranger which codes exist (issue
+    20); only a phone already in the class sees whose it is, with "Người khác dùng máy
+    này" (a new learner, the first one's progress untouched) and each person who joined
+    from this phone before, to come back by tapping their name."""
     db = get_db()
     today = dt.date.today()
+    learner = current_learner()
+    form = request.form
+    if request.method == "GET":
+        reserve_learner_id()
+        try:
+            klass = classes.find_by_code(db, code, today)
+        except classes.ClassError:
+            people = []
+        else:
+            people = classes.members_on_phone(db, klass, _phone_people(learner))
+        return _name_form(people, learner, None)
+    if not limits.join_try(db, request.remote_addr or ""):
+        return render_template("join.html", error=_join_error("limit"),
+                               code=classes.normalise_code(code)), 429
     try:
         klass = classes.find_by_code(db, code, today)
     except classes.ClassError as exc:
         return render_template("join.html", error=_join_error(exc.reason),
                                code=classes.normalise_code(code)), \
             404 if exc.reason == "unknown" else 410
-    learner = current_learner()
+    limits.join_found(db, request.remote_addr or "")
     people = classes.members_on_phone(db, klass, _phone_people(learner))
+    if klass.locked and not people and (learner is None or db.scalar(select(ClassMember.id).where(
+            ClassMember.class_id == klass.id, ClassMember.learner_id == learner.id)) is None):
+        return render_template("join.html", error=_join_error("locked"),
+                               code=klass.code), 403
+    back = next((m for m in people if str(m.id) == form.get("as", "")), None)
+    name = classes.clean_name(form.get("name", ""))
+    if back is None and form.get("other") == "1":  # typed their own name again
+        back = next((m for m in people if m.display_name.casefold() == name.casefold()), None)
+    if back is not None:
+        _use_learner(back.learner)
+        db.commit()
+        return redirect(_first_lesson_url(klass), code=303)
+    if not name:
+        return _name_form(people, learner, _("Bác gõ tên để tình nguyện viên biết ai cần giúp."))
+    if klass.locked and form.get("other") == "1":
+        return render_template("join.html", error=_join_error("locked"),
+                               code=klass.code), 403
+    if form.get("other") == "1":
+        learner = progress.get_or_create_learner(db, progress.new_public_id())
+        _use_learner(learner)
+    else:
+        learner = ensure_learner()
+    classes.join(db, klass, learner, name,
+                 classes.parse_birth_year(form.get("birth_year", ""), today))
+    _remember_on_phone(learner)
+    db.commit()
+    return redirect(_first_lesson_url(klass), code=303)
+
+
+def _name_form(people: list, learner, error: str | None):  # noqa: ANN001
     me = next((m for m in people if learner and m.learner_id == learner.id), None)
-    form = request.form
-    error = None
-    if request.method == "POST":
-        back = next((m for m in people if str(m.id) == form.get("as", "")), None)
-        name = classes.clean_name(form.get("name", ""))
-        if back is None and form.get("other") == "1":  # typed their own name again
-            back = next((m for m in people if m.display_name.casefold() == name.casefold()), None)
-        if back is not None:
-            _use_learner(back.learner)
-            db.commit()
-            return redirect(_first_lesson_url(klass), code=303)
-        if not name:
-            error = _("Bác gõ tên để tình nguyện viên biết ai cần giúp.")
-        else:
-            if form.get("other") == "1":
-                learner = progress.get_or_create_learner(db, progress.new_public_id())
-                _use_learner(learner)
-            else:
-                learner = ensure_learner()
-            classes.join(db, klass, learner, name,
-                         classes.parse_birth_year(form.get("birth_year", ""), today))
-            _remember_on_phone(learner)
-            db.commit()
-            return redirect(_first_lesson_url(klass), code=303)
-    name = form.get("name", "") if request.method == "POST" else (
+    name = request.form.get("name", "") if request.method == "POST" else (
         learner.display_name if learner and learner.display_name and me is None else "")
-    return render_template("join_name.html", klass=klass, error=error, me=me,
+    return render_template("join_name.html", error=error, me=me,
                            others=[m for m in people if m is not me],
                            name=classes.clean_name(name)), 400 if error else 200
 
@@ -153,6 +180,10 @@ def _member():
 
 
 def _join_error(reason: str) -> str:
+    if reason == "limit":
+        return _("Bác đã thử nhiều mã quá. Bác đợi mười phút, hoặc hỏi tình nguyện viên.")
+    if reason == "locked":
+        return _("Lớp này đã đủ người và đã khoá. Bác hỏi tình nguyện viên nhé.")
     if reason == "expired":
         return _("Lớp học có mã này đã kết thúc. Bác hỏi tình nguyện viên mã của lớp hôm nay.")
     return _("Không tìm thấy lớp có mã này. Bác xem lại mã trên màn chiếu, rồi gõ lại.")

@@ -2,18 +2,31 @@
 and sign-in by picture and PIN or three pictures.
 
 After a quiet spell (KIOSK_IDLE_SECONDS) the page asks "Bác còn đang học không?"; with
-no tap for KIOSK_ASK_SECONDS it posts to /kiosk/end, which forgets who was there.
-Progress is saved with every answer, so nothing is lost.
+no tap for KIOSK_ASK_SECONDS it posts to /kiosk/end, which forgets who was there. The
+server checks the same limit itself (``web``), so a kiosk without JavaScript forgets too.
+Starting and ending also empty the browser's cache (``Clear-Site-Data``), and a kiosk's
+cookie ends with the browser. Progress is saved with every answer, so nothing is lost.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from trainer.classroom import kiosk
 from trainer.models import KioskLogin
-from trainer.web import get_db, kiosk_mode
+from trainer.web import clear_site_cache, get_db, kiosk_mode, start_kiosk_session
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -27,23 +40,33 @@ def start():
 @bp.post("/start")
 def begin():
     _kiosk_only()
-    session.clear()  # whoever was here before is forgotten
-    session["kiosk_started"] = True
-    return redirect(url_for(".who"), code=303)
+    start_kiosk_session()  # whoever was here before is forgotten
+    return clear_site_cache(redirect(url_for(".who"), code=303))
 
 
 @bp.post("/end")
 def end():
     """Back to the start screen, forgetting the learner (their progress is already saved)."""
     session.clear()
-    return redirect(url_for(".start") if kiosk_mode() else url_for("home.index"), code=303)
+    return clear_site_cache(redirect(url_for(".start") if kiosk_mode() else
+                                     url_for("home.index"), code=303))
+
+
+@bp.get("/here")
+def here():
+    """The kiosk page saying "still here" (a touch, "Còn, tôi đang học"): the request
+    itself moves the server's idle clock on (``web._kiosk_idle``)."""
+    return "", 204
 
 
 @bp.get("/who")
 def who():
     _kiosk_only()
-    session["kiosk_started"] = True
-    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db()),
+    if not session.get("kiosk_started"):
+        start_kiosk_session()
+    # Only learners of recent classes: the list never shows everyone on the server.
+    since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
+    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db(), since),
                            pictures=kiosk.PICTURES)
 
 
@@ -58,13 +81,10 @@ def sign_in(login_id: int):
     if request.method == "POST":
         pin = request.form.get("pin", "")[:10]
         chosen = [request.form.get(f"p{i}", "")[:20] for i in range(kiosk.SEQUENCE_LENGTH)]
-        ok = kiosk.check_secret(login, pin, chosen)
-        db.commit()
+        ok = kiosk.check_secret(db, current_app.config["SECRET_KEY"], login, pin, chosen)
         if ok:
-            session.clear()
-            session["kiosk_started"] = True
+            start_kiosk_session()
             session["learner"] = login.learner.public_id
-            session.permanent = True
             return redirect(url_for("home.index"), code=303)
         if login.failures >= kiosk.MAX_FAILURES:
             error = _("Sai nhiều lần. Bác nhờ tình nguyện viên đặt lại mã nhé.")

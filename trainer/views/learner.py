@@ -9,12 +9,15 @@ learner's own card whose QR brings their progress to another device (``/c/<token
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -27,21 +30,24 @@ from markupsafe import Markup
 from trainer import privacy, progress
 from trainer.a11y import TEXT_SIZES, Prefs
 from trainer.answers import first_answer
-from trainer.classroom import kiosk, qr
+from trainer.classroom import auth, kiosk, qr
 from trainer.content.lesson import Lesson
 from trainer.content.practice_card import CARDS
 from trainer.screens.render import draw_screen, screen_ui
 from trainer.web import (
     SETTINGS_KEY,
     card_url,
+    clear_site_cache,
     current_learner,
     current_prefs,
     ensure_learner,
     get_db,
     kiosk_mode,
+    kiosk_session,
     library,
     render,
     safe_next,
+    start_kiosk_session,
     topic_lessons,
 )
 
@@ -82,23 +88,36 @@ def save_settings():
 
 @bp.get("/my-data/")
 def my_data():
-    """What we keep about this browser's learner, with the delete button."""
+    """What we keep about this browser's learner, with the download and delete buttons."""
     learner = current_learner()
-    started = len({a.lesson_id for a in learner.attempts}) if learner else 0
+    summary = privacy.summary(get_db(), learner) if learner else None
     return render("privacy/my_data.html", "privacy/my_data.html", learner=learner,
-                  started=started)
+                  summary=summary, prefs=current_prefs(), pictures=kiosk.PICTURES)
+
+
+@bp.get("/my-data/download")
+def download_my_data():
+    """Everything stored about this learner as one JSON file (Decree 13/2023)."""
+    learner = current_learner()
+    if learner is None:
+        abort(404)
+    body = json.dumps(privacy.export_learner(get_db(), learner), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="tap-so-du-lieu-cua-toi.json"'})
 
 
 @bp.post("/my-data/delete")
 def delete_my_data():
-    """Delete the learner row and everything hanging off it, then forget the cookie."""
+    """Delete the learner row and everything hanging off it, then forget the cookie and
+    empty the browser's copies of the pages."""
     learner = current_learner()
     if learner is not None:
         db = get_db()
         privacy.delete_learner(db, learner)
         db.commit()
     session.clear()
-    return render("privacy/deleted.html", "privacy/deleted.html")
+    return clear_site_cache(make_response(render("privacy/deleted.html",
+                                                 "privacy/deleted.html")))
 
 
 # --- the handbook ------------------------------------------------------------------------------
@@ -178,16 +197,30 @@ def old_my_card():
 
 @bp.get("/c/<token>")
 def resume_card(token: str):
-    """Scanning a learner card: continue that learner's progress on this device."""
-    learner = kiosk.learner_from_card(get_db(), current_app.config["SECRET_KEY"], token)
+    """Scanning a learner card asks first ("Tiếp tục với tên …?"): opening a link must
+    never change who is learning on this device. The switch is the POST below."""
+    learner = kiosk.learner_from_card(get_db(), token)
     if learner is None:
         abort(404)
-    kiosk_on = session.get("kiosk_started")
-    session.clear()
-    if kiosk_on or kiosk_mode():
-        session["kiosk_started"] = True
+    return render_template("card/resume.html", name=learner.display_name or "",
+                           token=token, same=learner is current_learner())
+
+
+@bp.post("/c/<token>")
+def switch_to_card(token: str):
+    """Continue that learner's progress on this device (CSRF-checked like every POST).
+    A volunteer signed in on this browser stays signed in."""
+    learner = kiosk.learner_from_card(get_db(), token)
+    if learner is None:
+        abort(404)
+    kept = {k: session[k] for k in auth.SESSION_KEYS if k in session}
+    if kiosk_session():
+        start_kiosk_session()
+    else:
+        session.clear()
+    session.update(kept)
     session["learner"] = learner.public_id
-    session.permanent = True
+    session.permanent = not kiosk_session()
     return redirect(url_for("home.index"), code=303)
 
 

@@ -27,6 +27,7 @@ from trainer.web import (
     library,
     read_submission,
     render,
+    reserve_learner_id,
     submitted_id,
 )
 
@@ -43,6 +44,7 @@ def start(lesson_id: str):
 def step(lesson_id: str, number: int):
     lesson = _lesson(lesson_id)
     index, _ = _step(lesson, number)
+    reserve_learner_id()  # a double-tapped first answer then names one learner
     return _render_step(lesson, index, progress.current_attempt(get_db(), current_learner(),
                                                                 lesson.id))
 
@@ -134,8 +136,7 @@ def _attempt(lesson: Lesson) -> Attempt:
     """The learner's current go through the lesson; the first answer starts one."""
     db = get_db()
     learner = ensure_learner()
-    return progress.current_attempt(db, learner, lesson.id) or progress.start_attempt(
-        db, learner, lesson.id)
+    return progress.first_attempt(db, learner, lesson.id)
 
 
 def _render_step(lesson: Lesson, index: int, attempt: Attempt | None,

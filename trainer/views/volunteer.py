@@ -43,7 +43,15 @@ from trainer.forms import (
 )
 from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer, utcnow
 from trainer.screens.render import screen_ui, tapped_words
-from trainer.web import card_url, get_db, is_htmx, library, render, safe_next
+from trainer.web import (
+    card_url,
+    clear_site_cache,
+    get_db,
+    is_htmx,
+    library,
+    render,
+    safe_next,
+)
 
 bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
 
@@ -56,14 +64,13 @@ def login():
     error, code = None, 200
     if form.validate_on_submit():
         username, address, db = form.username.data, request.remote_addr or "", get_db()
-        if auth.is_locked(db, username, address):
+        # The try is counted before the password is checked: parallel tries cannot race it.
+        if not auth.reserve_try(db, username, address):
             error, code = _("Đăng nhập sai nhiều lần. Vui lòng đợi 15 phút rồi thử lại."), 429
         elif (volunteer := auth.verify(db, username, form.password.data)) is None:
-            auth.record_failure(db, username, address)
-            db.commit()
             error, code = _("Tên đăng nhập hoặc mật khẩu chưa đúng."), 401
         else:
-            auth.clear_failures(db, username)
+            auth.login_succeeded(db, username, address)
             db.commit()
             auth.log_in(volunteer)
             return redirect(safe_next(form.next.data, url_for(".dashboard")), code=303)
@@ -74,8 +81,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    auth.log_out()
-    return redirect(url_for(".login"), code=303)
+    auth.log_out(everywhere=True)
+    return clear_site_cache(redirect(url_for(".login"), code=303))
 
 
 @bp.get("/")
@@ -246,6 +253,16 @@ def remove_helper(class_id: int, volunteer_id: int):
     return redirect(url_for(".show_class", class_id=klass.id), code=303)
 
 
+@bp.post("/classes/<int:class_id>/lock")
+@volunteer_required
+def lock_class(class_id: int):
+    """"Khoá lớp": everyone is in, so the code on the projector lets nobody else join."""
+    klass = _own_class(class_id)
+    klass.locked = request.form.get("locked") == "1"
+    get_db().commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+
+
 # --- the projector: "Vào lớp" slide and presenter ---------------------------------------------
 
 @bp.get("/classes/<int:class_id>/welcome")
@@ -412,8 +429,8 @@ def kiosk_secret(class_id: int, member_id: int):
     form = KioskSecretForm()
     saved = None
     if form.validate_on_submit():
-        kiosk.set_secret(db, member.learner, form.picture.data, form.kind.data,
-                         form.pin.data or "", form.sequence)
+        kiosk.set_secret(db, current_app.config["SECRET_KEY"], member.learner,
+                         form.picture.data, form.kind.data, form.pin.data or "", form.sequence)
         db.commit()
         saved = True
         form = KioskSecretForm(formdata=None)  # the secret is never shown again
@@ -422,7 +439,18 @@ def kiosk_secret(class_id: int, member_id: int):
                            saved=saved), 400 if form.errors else 200
 
 
-# --- reports and 1-to-1 help --------------------------------------------------------------
+@bp.post("/classes/<int:class_id>/members/<int:member_id>/card/revoke")
+@volunteer_required
+def revoke_card(class_id: int, member_id: int):
+    """A lost learner card: its QR stops working (print a new one from the cards page)."""
+    member = _member(_own_class(class_id), member_id)
+    kiosk.revoke_cards(get_db(), member.learner)
+    get_db().commit()
+    return redirect(url_for(".kiosk_secret", class_id=class_id, member_id=member_id,
+                            revoked=1), code=303)
+
+
+# --- reports and 1-to-1 help ----------------------------------------------------------------
 
 @bp.get("/reports/")
 @volunteer_required
