@@ -14,12 +14,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.models import KioskLogin, Learner
 
-# A picture to find one's name, and the pictures of the literacy-free secret. Each has a
-# word beside it (design rule: never an icon alone).
+# A picture to find one's name, and the pictures of the literacy-free secret: bundled
+# drawings (static/img/kiosk/<key>.svg), never emoji, which a kiosk without an emoji
+# font shows as empty boxes. Each has a word beside it (design rule: never an icon alone).
 PICTURES: dict[str, tuple[str, str]] = {
-    "flower": ("🌸", "Hoa"), "fish": ("🐟", "Cá"), "house": ("🏠", "Nhà"),
-    "moon": ("🌙", "Trăng"), "sun": ("☀️", "Mặt trời"), "rooster": ("🐓", "Gà"),
-    "banana": ("🍌", "Chuối"), "bicycle": ("🚲", "Xe đạp"), "tree": ("🌳", "Cây"),
+    key: (f"img/kiosk/{key}.svg", word) for key, word in (
+        ("flower", "Hoa"), ("fish", "Cá"), ("house", "Nhà"), ("moon", "Trăng"),
+        ("sun", "Mặt trời"), ("rooster", "Gà"), ("banana", "Chuối"), ("bicycle", "Xe đạp"),
+        ("tree", "Cây"))
 }
 PIN_LENGTH = 4
 SEQUENCE_LENGTH = 3
@@ -91,3 +93,44 @@ def learner_from_card(db: Session, secret_key: str, token: str) -> Learner | Non
     if not isinstance(public_id, str):
         return None
     return db.scalar(select(Learner).where(Learner.public_id == public_id))
+
+
+# --- A first-time learner on a kiosk, and the typed card code (issue 17 item 7) -----------
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to confuse
+CODE_LENGTH = 8
+
+
+def card_code(db: Session, learner: Learner) -> str:
+    """The learner's short card code (made on first use; the caller commits)."""
+    from trainer.models import CardCode
+
+    row = db.scalar(select(CardCode).where(CardCode.learner_id == learner.id))
+    if row is None:
+        import secrets
+
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if db.scalar(select(CardCode.id).where(CardCode.code == code)) is None:
+                break
+        row = CardCode(learner_id=learner.id, code=code)
+        db.add(row)
+        db.flush()
+    return row.code
+
+
+def show_code(code: str) -> str:
+    """As printed on the card: two groups of four, easier to read and type."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def learner_from_code(db: Session, typed: str) -> Learner | None:
+    """The learner whose card shows this code, however it was typed (spaces, dashes,
+    small letters are forgiven)."""
+    from trainer.models import CardCode
+
+    cleaned = "".join(ch for ch in (typed or "")[:40].upper() if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH:
+        return None
+    row = db.scalar(select(CardCode).where(CardCode.code == cleaned))
+    return row.learner if row is not None else None

@@ -1,4 +1,5 @@
-"""A shared device (``/kiosk``, with TRAINER_KIOSK=1): the start screen, "who are you?"
+"""A shared device (``/kiosk``: a browser a volunteer turned into a kiosk at
+``/kiosk/devices``, or every browser with TRAINER_KIOSK=1): the start screen, "who are you?"
 and sign-in by picture and PIN or three pictures.
 
 After a quiet spell (KIOSK_IDLE_SECONDS) the page asks "Bác còn đang học không?"; with
@@ -8,12 +9,23 @@ Progress is saved with every answer, so nothing is lost.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from trainer.classroom import kiosk
-from trainer.models import KioskLogin
-from trainer.web import get_db, kiosk_mode
+from trainer.classroom import devices, kiosk
+from trainer.classroom.auth import current_volunteer, volunteer_required
+from trainer.forms import KioskDeviceForm, KioskFirstTimeForm
+from trainer.models import KioskDevice, KioskLogin
+from trainer.web import ensure_learner, get_db, kiosk_mode
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -77,3 +89,84 @@ def sign_in(login_id: int):
 def _kiosk_only() -> None:
     if not kiosk_mode():
         abort(404)
+
+
+# --- A kiosk per device, first-time learners, typed card codes (issue 17 items 6-7) ------
+
+@bp.route("/devices", methods=["GET", "POST"])
+@volunteer_required
+def devices_page():
+    """Kiosk devices: turn this browser into one ("Biến máy này thành máy học chung"),
+    see the others, revoke any."""
+    db = get_db()
+    form = KioskDeviceForm()
+    if form.validate_on_submit():
+        device, token = devices.make_kiosk(db, form.name.data, current_volunteer())
+        db.commit()
+        response = redirect(url_for(".start"), code=303)
+        response.set_cookie(devices.COOKIE, devices.cookie_value(
+            current_app.config["SECRET_KEY"], token), max_age=devices.COOKIE_DAYS * 86400,
+            httponly=True, samesite="Lax", secure=request.is_secure)
+        return response
+    return render_template("kiosk/devices.html", me=current_volunteer(), form=form,
+                           devices=devices.kiosk_devices(db), this_device=_this_device())
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+@volunteer_required
+def revoke_device(device_id: int):
+    db = get_db()
+    device = db.get(KioskDevice, device_id)
+    if device is None:
+        abort(404)
+    this_one = _this_device() == device.id
+    devices.revoke(device)
+    db.commit()
+    response = redirect(url_for(".devices_page"), code=303)
+    if this_one:
+        response.delete_cookie(devices.COOKIE)
+    return response
+
+
+@bp.route("/first", methods=["GET", "POST"])
+def first_time():
+    """A first-time learner chooses their picture and a picture sequence or PIN here, on
+    the kiosk, with no volunteer needed; then straight to the lessons."""
+    _kiosk_only()
+    form = KioskFirstTimeForm()
+    if form.validate_on_submit():
+        db = get_db()
+        learner = ensure_learner()
+        if form.name.data:
+            learner.display_name = form.name.data
+        kiosk.set_secret(db, learner, form.picture.data, form.kind.data, form.pin.data or "",
+                         form.sequence)
+        db.commit()
+        session["kiosk_started"] = True
+        return redirect(url_for("home.index"), code=303)
+    status = 400 if form.errors else 200
+    return render_template("kiosk/first.html", form=form, pictures=kiosk.PICTURES), status
+
+
+@bp.post("/code")
+def typed_code():
+    """The code printed under the card's QR, for a device without a camera."""
+    _kiosk_only()
+    learner = kiosk.learner_from_code(get_db(), request.form.get("code", ""))
+    if learner is None:
+        return render_template(
+            "kiosk/who.html", logins=kiosk.kiosk_logins(get_db()), pictures=kiosk.PICTURES,
+            code_error=_("Chưa đúng mã. Bác xem lại 8 chữ in dưới mã QR trên thẻ nhé.")), 400
+    session.clear()
+    session["kiosk_started"] = True
+    session["learner"] = learner.public_id
+    session.permanent = True
+    return redirect(url_for("home.index"), code=303)
+
+
+def _this_device() -> int | None:
+    """The kiosk-device id of this browser, if it is one."""
+    token = devices.token_from_cookie(current_app.config["SECRET_KEY"],
+                                      request.cookies.get(devices.COOKIE))
+    device = devices.device_for(get_db(), token)
+    return device.id if device is not None else None
