@@ -110,7 +110,7 @@ def test_a_first_timer_chooses_pictures_on_the_kiosk_then_signs_in_with_them(app
     # The leave button is on the lesson page before the first answer creates the learner.
     step = k.get("/lessons/test-lesson/1").get_data(as_text=True)
     assert "để người khác học" in step
-    r = k.post("/kiosk/first", data={"picture": "moon", "kind": "pictures", "name": "Ông Tư",
+    r = k.post("/kiosk/first", data={"picture": "moon", "name": "Ông Tư",
                                       "p0": "fish", "p1": "sun", "p2": "moon"})
     assert r.status_code == 303
     assert "để người khác học" in k.get("/").get_data(as_text=True)
@@ -132,11 +132,11 @@ def test_a_first_timer_chooses_pictures_on_the_kiosk_then_signs_in_with_them(app
 def test_first_time_choices_missing_are_answered_in_words(app):
     k, _board = make_kiosk(app)
     k.post("/kiosk/start")
-    r = k.post("/kiosk/first", data={"kind": "pictures", "p0": "fish"})
+    r = k.post("/kiosk/first", data={"p0": "fish"})
     page = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "Chọn một hình để bác tìm tên mình." in page and "Chọn đủ 3 hình" in page
-    r = k.post("/kiosk/first", data={"picture": "sun", "kind": "pin", "pin": "12a4"})
+    r = k.post("/kiosk/first", data={"picture": "sun", "pin": "12a4"})
     assert r.status_code == 400 and "4 chữ số" in r.get_data(as_text=True)
     with app.app_context():
         assert app.extensions["sessionmaker"]().query(KioskLogin).count() == 0
@@ -177,7 +177,7 @@ def test_no_kiosk_page_holds_an_emoji(app):
     k.post("/kiosk/start")
     for url in ("/kiosk/who", "/kiosk/first", "/", "/lessons/test-lesson/1"):
         pages[url] = k.get(url)
-    k.post("/kiosk/first", data={"picture": "rooster", "kind": "pin", "pin": "2468"})
+    k.post("/kiosk/first", data={"picture": "rooster", "pin": "2468"})
     pages["/ (signed in)"] = k.get("/")
     k.post("/kiosk/end")
     k.post("/kiosk/start")

@@ -134,6 +134,8 @@ def first_time():
     the kiosk, with no volunteer needed; then straight to the lessons."""
     _kiosk_only()
     form = KioskFirstTimeForm()
+    if request.method == "POST":  # three pictures, unless the learner typed a PIN
+        form.kind.data = "pin" if form.pin.data else "pictures"
     if form.validate_on_submit():
         db = get_db()
         learner = ensure_learner()
