@@ -49,7 +49,7 @@ from trainer.content.languages import language_name, languages
 from trainer.content.lesson import Lesson
 from trainer.content.library import Library, load_library
 from trainer.forms import submission_id
-from trainer.models import ClassMember, Learner
+from trainer.models import ClassMember, KioskDevice, Learner
 from trainer.screens import FILTERS
 from trainer.speech import recordings, voice
 
@@ -401,13 +401,17 @@ def card_url(learner: Learner) -> str:
 def kiosk_mode() -> bool:
     """A shared device for many learners: the whole server (TRAINER_KIOSK=1, a dedicated
     install), or this browser, which a volunteer turned into a kiosk (its device cookie)."""
-    if current_app.config.get("KIOSK"):
-        return True
+    return bool(current_app.config.get("KIOSK")) or kiosk_device() is not None
+
+
+def kiosk_device() -> KioskDevice | None:
+    """The live kiosk device this browser is (``classroom.devices``), else None; no
+    database query for a browser without the device cookie."""
     if "kiosk_device" not in g:
         token = devices.token_from_cookie(current_app.config["SECRET_KEY"],
                                           request.cookies.get(devices.COOKIE))
         g.kiosk_device = devices.device_for(get_db(), token) if token else None
-    return g.kiosk_device is not None
+    return g.kiosk_device
 
 
 def class_membership() -> ClassMember | None:

@@ -25,7 +25,7 @@ from trainer.classroom import devices, kiosk
 from trainer.classroom.auth import current_volunteer, volunteer_required
 from trainer.forms import KioskDeviceForm, KioskFirstTimeForm
 from trainer.models import KioskDevice, KioskLogin
-from trainer.web import ensure_learner, get_db, kiosk_mode
+from trainer.web import ensure_learner, get_db, kiosk_device, kiosk_mode
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -167,8 +167,5 @@ def typed_code():
 
 
 def _this_device() -> int | None:
-    """The kiosk-device id of this browser, if it is one."""
-    token = devices.token_from_cookie(current_app.config["SECRET_KEY"],
-                                      request.cookies.get(devices.COOKIE))
-    device = devices.device_for(get_db(), token)
+    device = kiosk_device()
     return device.id if device is not None else None
