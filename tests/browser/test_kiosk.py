@@ -155,21 +155,43 @@ def test_kiosk_device_pictures_typed_code_and_camera_qr(server, server_env, new_
     assert "Bắt đầu học" not in phone.content()
 
 
-def test_the_camera_reads_a_learner_card(server, server_env, browser, tmp_path):
-    base = server.url
-    card_address, _code = card_holder(server_env, base)
-    video = qr_video(card_address, tmp_path / "card.y4m")
-    # A second Chromium (the session's has no camera), from the same Playwright.
-    with_camera = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+def with_camera(browser, video: Path):
+    """A second Chromium whose camera films `video` (the session's has no camera)."""
+    return browser.browser_type.launch(executable_path=CHROMIUM, args=[
         "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
+
+
+def test_the_camera_reads_a_learner_card(server, server_env, browser, tmp_path):
+    base = server.url
+    card_address, _code = card_holder(server_env, base)
+    camera = with_camera(browser, qr_video(card_address, tmp_path / "card.y4m"))
     try:
-        page = with_camera.new_context(viewport=KIOSK).new_page()
+        page = camera.new_context(viewport=KIOSK).new_page()
         page.set_default_timeout(15_000)
         become_kiosk(page, base)
         page.get_by_role("button", name=re.compile("Bắt đầu học")).click()
         page.wait_for_url(base + "/")  # the camera found the card and opened it
         signed_in_as(page, base, "Bà Năm")
     finally:
-        with_camera.close()
+        camera.close()
+
+
+def test_the_camera_refuses_a_card_of_another_server(server, server_env, browser, tmp_path):
+    base = server.url
+    card_address, _code = card_holder(server_env, base)
+    elsewhere = "http://192.0.2.7:8000/c/" + card_address.rsplit("/", 1)[1]
+    camera = with_camera(browser, qr_video(elsewhere, tmp_path / "foreign.y4m"))
+    try:
+        page = camera.new_context(viewport=KIOSK).new_page()
+        become_kiosk(page, base)
+        page.get_by_role("button", name=re.compile("Bắt đầu học")).click()
+        expect(page.locator(".qr-video")).to_be_visible()
+        expect(page.get_by_text("Thẻ này là của máy khác.")).to_be_visible()
+        shot(page, "kiosk-who-camera-1280")
+        assert page.url == base + "/kiosk/who"
+        page.goto(base + "/my-card")
+        assert page.locator(".card-name").count() == 0  # nobody was signed in
+    finally:
+        camera.close()
