@@ -52,6 +52,9 @@ def test_only_the_device_made_a_kiosk_is_one(app):
     assert phone.get("/kiosk").status_code == 404 and phone.get("/kiosk/who").status_code == 404
     assert "kiosk-idle" not in phone.get("/").get_data(as_text=True)
     cid = make_class(board)
+    dashboard = board.get("/volunteer/").get_data(as_text=True)
+    assert dashboard.count("Biến máy này thành máy học chung") == 1
+    assert "<title>Lớp học của tôi · Tập Số</title>" in dashboard
     for url in ("/", "/volunteer/", f"/volunteer/classes/{cid}/board"):
         r = board.get(url)
         assert r.status_code == 200, url
