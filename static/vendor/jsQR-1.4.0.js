@@ -1,6 +1,6 @@
 /*! jsQR 1.4.0 (npm "jsqr", dist/jsQR.js), https://github.com/cozmo/jsQR
  * By Cosmo Wolfe and contributors. Licensed under the Apache License, Version 2.0:
- * http://www.apache.org/licenses/LICENSE-2.0 (full text: static/vendor/jsQR-1.4.0.LICENSE). */
+ * http://www.apache.org/licenses/LICENSE-2.0 (full text: static/vendor/jsQR-1.4.0.LICENSE.txt). */
 (function webpackUniversalModuleDefinition(root, factory) {
 	if(typeof exports === 'object' && typeof module === 'object')
 		module.exports = factory();
