@@ -122,7 +122,7 @@ class NewClassForm(FlaskForm):
         self.lesson.choices = [SelectChoice(x.id, x.title) for x in lessons]
 
 
-PICTURE_CHOICES = [SelectChoice(key, word) for key, (_emoji, word) in kiosk.PICTURES.items()]
+PICTURE_CHOICES = [SelectChoice(key, word) for key, (_drawing, word) in kiosk.PICTURES.items()]
 PIN = re.compile(rf"[0-9]{{{kiosk.PIN_LENGTH}}}")
 
 
@@ -155,6 +155,21 @@ class KioskSecretForm(FlaskForm):
     def validate_kind(self, field: RadioField) -> None:
         if field.data == "pictures" and any(p not in kiosk.PICTURES for p in self.sequence):
             raise ValidationError(_l("Chọn đủ 3 hình theo thứ tự."))
+
+
+class KioskFirstTimeForm(KioskSecretForm):
+    """A first-time learner on a kiosk chooses, without a volunteer, the picture that finds
+    their name and how they sign in next time; the name is optional (some cannot write)."""
+
+    name = StringField(_l("Tên của bác (không bắt buộc)"), default="", filters=[_strip],
+                       validators=[Length(max=60, message=_l("Tên dài nhất 60 chữ."))])
+
+
+class KioskDeviceForm(FlaskForm):
+    """A volunteer names the device they turn into a shared kiosk."""
+
+    name = StringField(_l("Tên máy (ví dụ: Máy tính bảng nhà văn hóa)"), default="",
+                       filters=[_strip], validators=[Length(max=60)])
 
 
 # --- what the union reports (issue 17) -------------------------------------------------------

@@ -243,6 +243,9 @@ class KioskLogin(Base):
     secret_hash: Mapped[str] = mapped_column(String(255))
     secret_kind: Mapped[str] = mapped_column(String(10))  # pin, pictures
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    # where a learner chose their own pictures on a kiosk ("device:<id>", "server"), so
+    # that kiosk's list shows them; None when a volunteer set them up
+    chosen_on: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     learner: Mapped[Learner] = relationship()
 
@@ -349,3 +352,32 @@ class SupportVisit(Base):
     kinds: Mapped[str] = mapped_column(String(200), default="")  # space-separated
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     volunteer: Mapped[Volunteer] = relationship()
+
+
+# --- Kiosks per device and typed card codes (issue 17 items 6-7; migration 0009) ----------
+
+class KioskDevice(Base):
+    """One browser a volunteer turned into a shared kiosk. Its cookie holds a random token;
+    only the token's hash is stored, and revoking the row turns the device back into an
+    ordinary one at its next request."""
+
+    __tablename__ = "kiosk_device"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[Volunteer | None] = relationship()
+
+
+class CardCode(Base):
+    """The short code printed on a learner card, typed on a kiosk without a camera."""
+
+    __tablename__ = "card_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            unique=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    learner: Mapped[Learner] = relationship()

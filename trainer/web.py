@@ -47,13 +47,13 @@ from trainer import db as database
 from trainer import progress
 from trainer.a11y import Prefs
 from trainer.answers import BadSubmission, Submission
-from trainer.classroom import classes, kiosk
+from trainer.classroom import classes, devices, kiosk
 from trainer.content.authoring.preview import signature
 from trainer.content.languages import language_name, languages
 from trainer.content.lesson import Lesson
 from trainer.content.library import Library, load_library
 from trainer.forms import submission_id
-from trainer.models import ClassMember, Learner
+from trainer.models import ClassMember, KioskDevice, Learner
 from trainer.screens import FILTERS
 from trainer.speech import recordings, voice
 
@@ -169,6 +169,7 @@ def init_app(app: Flask) -> None:
     )
 
     app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
+                                 kiosk_mode=kiosk_mode,
                                  get_locale=get_locale, draw_screen=draw_screen,
                                  lesson_card=lesson_card, kit_css_url=kit_css_url,
                                  kit_app_icon=kit_app_icon)
@@ -575,8 +576,19 @@ def card_url(learner: Learner) -> str:
 
 
 def kiosk_mode() -> bool:
-    """A shared device for many learners (TRAINER_KIOSK=1)."""
-    return bool(current_app.config.get("KIOSK"))
+    """A shared device for many learners: the whole server (TRAINER_KIOSK=1, a dedicated
+    install), or this browser, which a volunteer turned into a kiosk (its device cookie)."""
+    return bool(current_app.config.get("KIOSK")) or kiosk_device() is not None
+
+
+def kiosk_device() -> KioskDevice | None:
+    """The live kiosk device this browser is (``classroom.devices``), else None; no
+    database query for a browser without the device cookie."""
+    if "kiosk_device" not in g:
+        token = devices.token_from_cookie(current_app.config["SECRET_KEY"],
+                                          request.cookies.get(devices.COOKIE))
+        g.kiosk_device = devices.device_for(get_db(), token) if token else None
+    return g.kiosk_device
 
 
 def class_membership() -> ClassMember | None:
@@ -633,7 +645,8 @@ def _adopt_settings(response):
 
 
 def _kiosk_start_screen():
-    if kiosk_mode() and request.path == "/" and not session.get("kiosk_started"):
+    # Only the home page is guarded, so a volunteer's pages never bounce to /kiosk.
+    if request.path == "/" and not session.get("kiosk_started") and kiosk_mode():
         return redirect(url_for("kiosk.start"))
     return None
 

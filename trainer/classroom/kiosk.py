@@ -18,12 +18,14 @@ from werkzeug.security import check_password_hash
 
 from trainer.models import ClassMember, ClassSession, KioskLogin, Learner, LearnerCard, utcnow
 
-# A picture to find one's name, and the pictures of the literacy-free secret. Each has a
-# word beside it (design rule: never an icon alone).
+# A picture to find one's name, and the pictures of the literacy-free secret: bundled
+# drawings (static/img/kiosk/<key>.svg), never emoji, which a kiosk without an emoji
+# font shows as empty boxes. Each has a word beside it (design rule: never an icon alone).
 PICTURES: dict[str, tuple[str, str]] = {
-    "flower": ("🌸", "Hoa"), "fish": ("🐟", "Cá"), "house": ("🏠", "Nhà"),
-    "moon": ("🌙", "Trăng"), "sun": ("☀️", "Mặt trời"), "rooster": ("🐓", "Gà"),
-    "banana": ("🍌", "Chuối"), "bicycle": ("🚲", "Xe đạp"), "tree": ("🌳", "Cây"),
+    key: (f"img/kiosk/{key}.svg", word) for key, word in (
+        ("flower", "Hoa"), ("fish", "Cá"), ("house", "Nhà"), ("moon", "Trăng"),
+        ("sun", "Mặt trời"), ("rooster", "Gà"), ("banana", "Chuối"), ("bicycle", "Xe đạp"),
+        ("tree", "Cây"))
 }
 PIN_LENGTH = 4
 SEQUENCE_LENGTH = 3
@@ -58,7 +60,8 @@ def secret_hash(secret_key: str, text: str) -> str:
 
 
 def set_secret(db: Session, secret_key: str, learner: Learner, picture: str, kind: str,
-               pin: str = "", pictures: Sequence[str] = ()) -> KioskLogin:
+               pin: str = "", pictures: Sequence[str] = (),
+               chosen_on: str | None = None) -> KioskLogin:
     """Set (or replace) how this learner signs in on a kiosk; the caller commits."""
     if picture not in PICTURES:
         raise SecretError("picture")
@@ -70,6 +73,8 @@ def set_secret(db: Session, secret_key: str, learner: Learner, picture: str, kin
         db.add(login)
     login.picture, login.secret_hash, login.secret_kind, login.failures = \
         picture, hashed, kind, 0
+    if chosen_on:
+        login.chosen_on = chosen_on[:40]
     db.flush()
     return login
 
@@ -109,14 +114,19 @@ def check_secret(db: Session, secret_key: str, login: KioskLogin, pin: str = "",
     return ok
 
 
-def kiosk_logins(db: Session, since: dt.date | None = None) -> list[KioskLogin]:
+def kiosk_logins(db: Session, since: dt.date | None = None,
+                 here: str | None = None) -> list[KioskLogin]:
     """Who can sign in on a kiosk, by name (what the kiosk's list shows): learners of a
-    class held on or after ``since`` (today's classes on a kiosk), never the whole server."""
+    class held on or after ``since`` (today's classes on a kiosk) and those who chose their
+    pictures on this kiosk (``here``) since then, never the whole server."""
     query = select(KioskLogin).join(Learner).order_by(Learner.display_name, KioskLogin.id)
     if since is not None:
-        recent = (select(ClassMember.learner_id).join(ClassSession)
-                  .where(ClassSession.held_on >= since))
-        query = query.where(KioskLogin.learner_id.in_(recent))
+        recent = KioskLogin.learner_id.in_(select(ClassMember.learner_id).join(ClassSession)
+                                           .where(ClassSession.held_on >= since))
+        if here:
+            recent = recent | ((KioskLogin.chosen_on == here) & (
+                KioskLogin.created_at >= dt.datetime.combine(since, dt.time.min)))
+        query = query.where(recent)
     return list(db.scalars(query))
 
 
@@ -150,3 +160,44 @@ def learner_from_card(db: Session, token: str) -> Learner | None:
     card = db.scalar(select(LearnerCard).where(LearnerCard.token_hash == _token_hash(token),
                                                LearnerCard.revoked_at.is_(None)))
     return db.get(Learner, card.learner_id) if card is not None else None
+
+
+# --- A first-time learner on a kiosk, and the typed card code (issue 17 item 7) -----------
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to confuse
+CODE_LENGTH = 8
+
+
+def card_code(db: Session, learner: Learner) -> str:
+    """The learner's short card code (made on first use; the caller commits)."""
+    from trainer.models import CardCode
+
+    row = db.scalar(select(CardCode).where(CardCode.learner_id == learner.id))
+    if row is None:
+        import secrets
+
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if db.scalar(select(CardCode.id).where(CardCode.code == code)) is None:
+                break
+        row = CardCode(learner_id=learner.id, code=code)
+        db.add(row)
+        db.flush()
+    return row.code
+
+
+def show_code(code: str) -> str:
+    """As printed on the card: two groups of four, easier to read and type."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def learner_from_code(db: Session, typed: str) -> Learner | None:
+    """The learner whose card shows this code, however it was typed (spaces, dashes,
+    small letters are forgiven)."""
+    from trainer.models import CardCode
+
+    cleaned = "".join(ch for ch in (typed or "")[:40].upper() if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH:
+        return None
+    row = db.scalar(select(CardCode).where(CardCode.code == cleaned))
+    return row.learner if row is not None else None

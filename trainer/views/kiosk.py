@@ -1,4 +1,5 @@
-"""A shared device (``/kiosk``, with TRAINER_KIOSK=1): the start screen, "who are you?"
+"""A shared device (``/kiosk``: a browser a volunteer turned into a kiosk at
+``/kiosk/devices``, or every browser with TRAINER_KIOSK=1): the start screen, "who are you?"
 and sign-in by picture and PIN or three pictures.
 
 After a quiet spell (KIOSK_IDLE_SECONDS) the page asks "Bác còn đang học không?"; with
@@ -24,9 +25,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from trainer.classroom import kiosk
-from trainer.models import KioskLogin
-from trainer.web import clear_site_cache, get_db, kiosk_mode, start_kiosk_session
+from trainer.classroom import devices, kiosk
+from trainer.classroom.auth import current_volunteer, volunteer_required
+from trainer.forms import KioskDeviceForm, KioskFirstTimeForm
+from trainer.models import KioskDevice, KioskLogin
+from trainer.web import (
+    clear_site_cache,
+    ensure_learner,
+    get_db,
+    kiosk_device,
+    kiosk_mode,
+    start_kiosk_session,
+)
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -66,8 +76,14 @@ def who():
         start_kiosk_session()
     # Only learners of recent classes: the list never shows everyone on the server.
     since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
-    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db(), since),
+    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db(), since, _here()),
                            pictures=kiosk.PICTURES)
+
+
+def _here() -> str:
+    """Which kiosk this is, for the learners who chose their pictures on it."""
+    device = kiosk_device()
+    return f"device:{device.id}" if device is not None else "server"
 
 
 @bp.route("/sign-in/<int:login_id>", methods=["GET", "POST"])
@@ -97,3 +113,83 @@ def sign_in(login_id: int):
 def _kiosk_only() -> None:
     if not kiosk_mode():
         abort(404)
+
+
+# --- A kiosk per device, first-time learners, typed card codes (issue 17 items 6-7) ------
+
+@bp.route("/devices", methods=["GET", "POST"])
+@volunteer_required
+def devices_page():
+    """Kiosk devices: turn this browser into one ("Biến máy này thành máy học chung"),
+    see the others, revoke any."""
+    db = get_db()
+    form = KioskDeviceForm()
+    if form.validate_on_submit():
+        device, token = devices.make_kiosk(db, form.name.data, current_volunteer())
+        db.commit()
+        response = redirect(url_for(".start"), code=303)
+        response.set_cookie(devices.COOKIE, devices.cookie_value(
+            current_app.config["SECRET_KEY"], token), max_age=devices.COOKIE_DAYS * 86400,
+            httponly=True, samesite="Lax", secure=request.is_secure)
+        return response
+    return render_template("kiosk/devices.html", me=current_volunteer(), form=form,
+                           devices=devices.kiosk_devices(db), this_device=_this_device())
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+@volunteer_required
+def revoke_device(device_id: int):
+    db = get_db()
+    device = db.get(KioskDevice, device_id)
+    if device is None:
+        abort(404)
+    this_one = _this_device() == device.id
+    devices.revoke(device)
+    db.commit()
+    response = redirect(url_for(".devices_page"), code=303)
+    if this_one:
+        response.delete_cookie(devices.COOKIE)
+    return response
+
+
+@bp.route("/first", methods=["GET", "POST"])
+def first_time():
+    """A first-time learner chooses their picture and a picture sequence or PIN here, on
+    the kiosk, with no volunteer needed; then straight to the lessons."""
+    _kiosk_only()
+    form = KioskFirstTimeForm()
+    if request.method == "POST":  # three pictures, unless the learner typed a PIN
+        form.kind.data = "pin" if form.pin.data else "pictures"
+    if form.validate_on_submit():
+        db = get_db()
+        learner = ensure_learner()
+        if form.name.data:
+            learner.display_name = form.name.data
+        kiosk.set_secret(db, current_app.config["SECRET_KEY"], learner, form.picture.data,
+                         form.kind.data, form.pin.data or "", form.sequence, chosen_on=_here())
+        db.commit()
+        session["kiosk_started"] = True
+        return redirect(url_for("home.index"), code=303)
+    status = 400 if form.errors else 200
+    return render_template("kiosk/first.html", form=form, pictures=kiosk.PICTURES), status
+
+
+@bp.post("/code")
+def typed_code():
+    """The code printed under the card's QR, for a device without a camera."""
+    _kiosk_only()
+    learner = kiosk.learner_from_code(get_db(), request.form.get("code", ""))
+    if learner is None:
+        return render_template(
+            "kiosk/who.html", logins=kiosk.kiosk_logins(get_db()), pictures=kiosk.PICTURES,
+            code_error=_("Chưa đúng mã. Bác xem lại 8 chữ in dưới mã QR trên thẻ nhé.")), 400
+    session.clear()
+    session["kiosk_started"] = True
+    session["learner"] = learner.public_id
+    session.permanent = True
+    return redirect(url_for("home.index"), code=303)
+
+
+def _this_device() -> int | None:
+    device = kiosk_device()
+    return device.id if device is not None else None

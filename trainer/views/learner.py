@@ -184,8 +184,11 @@ def my_card():
     if learner is None:
         return render_template("kiosk/no_card.html"), 404
     code = session.get(RESUME_CODE_KEY)
+    card_code = kiosk.show_code(kiosk.card_code(get_db(), learner))
+    get_db().commit()
     return render_template("kiosk/cards.html", cards=[(learner.display_name or "",
-                                                       qr.svg_inline(card_url(learner)))],
+                                                       qr.svg_inline(card_url(learner)),
+                                                       card_code)],
                            code=progress.show_code(code) if isinstance(code, str) else None)
 
 

@@ -415,7 +415,10 @@ def class_certificates(class_id: int):
 def class_cards(class_id: int):
     """Every member's learner card (name + QR), to print for the class."""
     klass = _own_class(class_id)
-    cards = [(m.display_name, qr.svg_inline(card_url(m.learner))) for m in klass.members]
+    db = get_db()
+    cards = [(m.display_name, qr.svg_inline(card_url(m.learner)),
+              kiosk.show_code(kiosk.card_code(db, m.learner))) for m in klass.members]
+    db.commit()  # the typed codes made for these cards
     return render_template("kiosk/cards.html", cards=cards, klass=klass)
 
 
