@@ -37,7 +37,7 @@ def test_parses_a_lesson_into_steps_with_every_interaction_kind():
         "id: c\nscreen: phone.home\nchoose:\n  - text: Một\n    correct: true\n"
         "  - text: Hai") + step(
         "id: d\nscreen: phone.sms_thread\njudge: scam") + step(
-        "id: e\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ.") + step(
+        "id: e\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm vào.") + step(
         "id: f\nscreen: phone.home\nread: Tiếp tục")
     lesson = parse_lesson(text, "x.md", "vi")
     kinds = [type(s.interaction) for s in lesson.steps]
@@ -144,7 +144,7 @@ def test_unknown_screen_suggests_a_close_name():
 def test_a_target_the_screen_does_not_have():
     text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\ntap: app-mesages")
     line, message = one_problem(text)
-    assert "no target 'app-mesages'" in message and "app-messages" in message
+    assert "does not show 'app-mesages'" in message and "'app-messages'?" in message
 
 
 def test_a_field_the_screen_does_not_have():
@@ -155,9 +155,9 @@ def test_a_field_the_screen_does_not_have():
 
 
 def test_a_spot_flag_that_is_not_marked_in_the_message():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.sms_thread\nspot:\n  link: why")
+    text = FRONT.format(id="x") + step("id: a\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm.")
     line, message = one_problem(text)
-    assert "no target 'link'" in message
+    assert "no marked words 'link'" in message
 
 
 def test_step_ids_are_required_and_unique():
@@ -167,7 +167,7 @@ def test_step_ids_are_required_and_unique():
     assert "'a' is used twice" in message
     text = FRONT.format(id="x") + step("screen: phone.home\nread: ok")
     line, message = one_problem(text)
-    assert "needs an 'id:'" in message
+    assert "no valid 'id:'" in message
 
 
 def test_yaml_error_in_a_step_block_points_into_the_block():
