@@ -83,6 +83,9 @@ lock: | $(BIN)/python
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project "Tap So" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
+	# the problems `trainer check` reports: English in the code, Vietnamese catalogue
+	$(BIN)/pybabel extract --no-default-keywords -k P_ -o translations/problems.pot --no-location --sort-output --project "Tap So" trainer
+	$(BIN)/pybabel update -D problems -i translations/problems.pot -d translations -l vi --ignore-obsolete --no-fuzzy-matching
 
 # Benchmarks against a bare-Flask baseline (wrk from Debian, locust from PyPI); ~6 minutes.
 # Writes benchmarks/results.md; exits 1 if a target is missed.

@@ -6,9 +6,17 @@ import pytest
 import yaml
 
 from tests.conftest import FRONT, TAP_STEP, lesson_text
+from trainer.content import messages
 from trainer.content.lesson import Choose, Judge, LessonError, Read, Spot, Tap, Type
 from trainer.content.library import load_library
 from trainer.content.parser import _Collector, load_yaml, parse_lesson
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English messages (Vietnamese is the default: test_check_rules)."""
+    with messages.language("en"):
+        yield
 
 
 def problems(text: str) -> list[str]:
@@ -85,8 +93,9 @@ def test_front_matter_not_closed():
 def test_yaml_error_in_front_matter_names_its_line():
     text = FRONT.format(id="x").replace("minutes: 3", "minutes: [3") + step(
         "id: a\nscreen: phone.home\nread: ok")
-    found = problems(text)
-    assert any(p.startswith("lessons/vi/x.md:") and "YAML error" in p for p in found)
+    assert problems(text) == ["lessons/vi/x.md:6: This value contains ':' or starts with '[' "
+                              "or '{', so YAML does not read it as text. Put the value in "
+                              'quotes: minutes: "[3"']
 
 
 def test_missing_required_front_matter_field():
@@ -155,7 +164,8 @@ def test_a_field_the_screen_does_not_have():
 
 
 def test_a_spot_flag_that_is_not_marked_in_the_message():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm.")
+    text = FRONT.format(id="x") + step(
+        "id: a\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm.")
     line, message = one_problem(text)
     assert "no marked words 'link'" in message
 
@@ -173,7 +183,7 @@ def test_step_ids_are_required_and_unique():
 def test_yaml_error_in_a_step_block_points_into_the_block():
     text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\nread: [unclosed")
     line, message = one_problem(text)
-    assert line >= FRONT.count("\n") + 7 and "YAML error" in message
+    assert line == FRONT.count("\n") + 9 and "starts with '['" in message
 
 
 @pytest.mark.parametrize("text", [

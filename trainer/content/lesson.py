@@ -19,7 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-from trainer.content.messages import translate
+from trainer.content.messages import P_, translate
 from trainer.content.text import render_inline, render_markdown
 
 INTERACTIONS = ("tap", "type", "choose", "judge", "spot", "read")
@@ -256,7 +256,7 @@ class Problem:
     def problem(self) -> str:
         text = _fill(translate(self.what), self.args)
         if self.close:
-            text += " " + _fill(translate("Did you mean '{close}'?"), (("close", self.close),))
+            text += " " + _fill(translate(P_("Did you mean '{close}'?")), (("close", self.close),))
         return text
 
     @property

@@ -1,6 +1,6 @@
 """The language of the problems ``trainer check`` and the authors' pages report.
 
-Problems are written in English in the code (``N_`` marks them for extraction) and
+Problems are written in English in the code (``P_`` marks them for extraction) and
 translated from the ``problems`` catalogue in ``translations/<lang>/LC_MESSAGES/
 problems.po``: Vietnamese for the authors of this project, English when a catalogue
 has no entry. The ``.po`` file is read directly (no compiled ``.mo``), so a fresh
@@ -19,14 +19,19 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-CATALOGUES = Path(__file__).resolve().parents[2] / "translations"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# the checkout's translations/ in development, else the copy an installed wheel carries
+# (as trainer.config.resource_dir finds it; content/ does not import the Flask side)
+CATALOGUES = next((p for p in (_PACKAGE.parent / "translations",
+                               _PACKAGE / "bundled" / "translations") if p.is_dir()),
+                  _PACKAGE.parent / "translations")
 DOMAIN = "problems"
 DEFAULT = "vi"
 
 _language: ContextVar[str] = ContextVar("problems_language", default=DEFAULT)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def P_(message: str) -> str:  # noqa: N802 - gettext's N_, named apart from the UI's
     """Mark a problem message for the catalogue; it is translated when shown."""
     return message
 
@@ -60,6 +65,11 @@ def language(code: str | None) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+def use(code: str | None) -> None:
+    """Report problems in ``code`` from now on in this context (one web request)."""
+    _language.set(pick(code))
 
 
 def pick(code: str | None) -> str:

@@ -9,7 +9,7 @@ One mistake is one problem, at the line that is wrong: a broken line is reported
 and read as its author meant where that is clear, a step block that is not closed
 is reported at its opening, and checks that depend on what came before (the state
 of the simulated phone) stop at the first step that could not be read rather than
-inventing problems after it. Messages are English ``N_`` strings, translated when
+inventing problems after it. Messages are English ``P_`` strings, translated when
 shown (``trainer.content.messages``).
 """
 
@@ -41,7 +41,7 @@ from trainer.content.lesson import (
     Type,
     freeze,
 )
-from trainer.content.messages import N_
+from trainer.content.messages import P_
 from trainer.content.practice_card import CARDS, FIELDS
 from trainer.screens import SCREENS, buttons_for, item_ids, marks_for, state_keys
 
@@ -81,8 +81,11 @@ class _Collector:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
+        self.repaired: set[int] = set()  # lines already reported and read as if quoted
 
     def add(self, line: int, what: str, fix: str = "", *, close: str = "", **args: Any) -> None:
+        if line in self.repaired:  # one problem per mistake: that line's is told already
+            return
         self.problems.append(Problem(self.path, line, what, fix, tuple(args.items()), close))
 
 
@@ -156,18 +159,22 @@ def load_yaml(text: str, first_line: int, problems: _Collector) -> tuple[Any, Li
         data, where, error = _load_once("\n".join(lines), first_line, problems)
         if error is None:
             return data, where
-        line = error.problem_mark.line if error.problem_mark else -1
+        mark = error.problem_mark
+        if error.context_mark and any(w in (error.context or "") for w in ("flow", "quoted")):
+            mark = error.context_mark  # where the unclosed [ { or " opened, not where it ends
+        line = mark.line if mark else -1
         match = QUOTABLE.match(lines[line]) if 0 <= line < len(lines) else None
         if match is None:
-            problems.add(first_line + max(line, 0), N_("YAML error: {error}."),
-                         N_("Check the indentation, and put text containing ':' or '#' "
+            problems.add(first_line + max(line, 0), P_("YAML error: {error}."),
+                         P_("Check the indentation, and put text containing ':' or '#' "
                             "in quotes."), error=error.problem or error.context)
             return None, Lines()
         problems.add(first_line + line,
-                     N_("This value contains ':' or starts with '[' or '{', so YAML does not "
+                     P_("This value contains ':' or starts with '[' or '{', so YAML does not "
                         "read it as text."),
-                     N_("Put the value in quotes: {fixed}"),
+                     P_("Put the value in quotes: {fixed}"),
                      fixed=f'{match.group(1).strip()} "{match.group(2)}"')
+        problems.repaired.add(first_line + line)
         value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
         lines[line] = f'{match.group(1)} "{value}"'
     return None, Lines()
@@ -178,25 +185,25 @@ def _load_once(text: str, first_line: int, problems: _Collector
     try:
         loader = _Loader(text)  # rejects control characters here already
     except yaml.YAMLError as exc:
-        problems.add(first_line, N_("YAML error: {error}."),
-                     N_("Save the file as plain UTF-8 text."), error=exc)
+        problems.add(first_line, P_("YAML error: {error}."),
+                     P_("Save the file as plain UTF-8 text."), error=exc)
         return None, Lines(), None
     try:
         node = loader.get_single_node()
         data = _construct(loader, node) if node is not None else None
     except RecursionError:  # an alias inside what it names (&a [*a]) has no end
-        problems.add(first_line, N_("YAML error: an alias (*name) is used inside what it "
-                                    "names."), N_("Write the value out in full."))
+        problems.add(first_line, P_("YAML error: an alias (*name) is used inside what it "
+                                    "names."), P_("Write the value out in full."))
         return None, Lines(), None
     except (ValueError, TypeError, KeyError, AttributeError):  # e.g. "x: !!int abc"
         problems.add(first_line + _unfit_line(node),
-                     N_("YAML error: this value does not fit its '!!' type tag."),
-                     N_("Remove the tag, or correct the value."))
+                     P_("YAML error: this value does not fit its '!!' type tag."),
+                     P_("Remove the tag, or correct the value."))
         return None, Lines(), None
     except yaml.MarkedYAMLError as exc:
         return None, Lines(), exc
     except yaml.YAMLError as exc:  # pragma: no cover - e.g. a reader error
-        problems.add(first_line, N_("YAML error: {error}."), "", error=exc)
+        problems.add(first_line, P_("YAML error: {error}."), "", error=exc)
         return None, Lines(), None
     finally:
         loader.dispose()
@@ -245,20 +252,20 @@ def parse_lesson(text: str, path: str, locale: str, today: dt.date | None = None
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        out.add(1, N_("A lesson starts with front matter."),
-                N_("Make the first line '---', then the lesson's id, title, ... and another "
+        out.add(1, P_("A lesson starts with front matter."),
+                P_("Make the first line '---', then the lesson's id, title, ... and another "
                    "'---'."))
         raise LessonError(out.problems)
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        out.add(1, N_("The front matter is not closed."),
-                N_("Add a line '---' after the last front-matter field."))
+        out.add(1, P_("The front matter is not closed."),
+                P_("Add a line '---' after the last front-matter field."))
         raise LessonError(out.problems) from None
     front, flines = load_yaml("\n".join(lines[1:end]), 2, out)
     if front is not None and not isinstance(front, Mapping):
-        out.add(2, N_("The front matter must be 'key: value' lines."),
-                N_("Write one field per line: id, title, summary, ..."))
+        out.add(2, P_("The front matter must be 'key: value' lines."),
+                P_("Write one field per line: id, title, summary, ..."))
         front = None
     meta = _front_matter(front, flines, out, today) if front is not None else None
 
@@ -275,14 +282,14 @@ def parse_lesson(text: str, path: str, locale: str, today: dt.date | None = None
                 readable = len(steps) if readable is None else readable
             continue
         if step.key in seen:
-            out.add(step.line_of("id"), N_("Step id '{key}' is used twice (first at line "
+            out.add(step.line_of("id"), P_("Step id '{key}' is used twice (first at line "
                                            "{first})."),
-                    N_("Give each step its own id."), key=step.key, first=seen[step.key])
+                    P_("Give each step its own id."), key=step.key, first=seen[step.key])
         seen.setdefault(step.key, step.line)
         steps.append(step)
     if not raw_steps:
-        out.add(end + 2, N_("This lesson has no steps."),
-                N_("Start each step with a line '## Heading'."))
+        out.add(end + 2, P_("This lesson has no steps."),
+                P_("Start each step with a line '## Heading'."))
 
     lesson = Lesson(
         id=(meta or {}).get("id", ""), locale=locale, title=(meta or {}).get("title", ""),
@@ -307,13 +314,13 @@ def _front_matter(front: Mapping, lines: Lines, out: _Collector,
     ok = True
     for key in FRONT_REQUIRED:
         if key not in front or front[key] in (None, ""):
-            out.add(2, N_("The front matter needs '{key}:'."),
-                    N_("Add a line '{key}: ...' between the two '---' lines."), key=key)
+            out.add(2, P_("The front matter needs '{key}:'."),
+                    P_("Add a line '{key}: ...' between the two '---' lines."), key=key)
             ok = False
     for key in front:
         if key not in FRONT_REQUIRED + FRONT_OPTIONAL:
-            out.add(lines.get((key,), 2), N_("Unknown front-matter field '{key}'."),
-                    N_("Use one of: {known}."), key=key, known=FRONT_REQUIRED + FRONT_OPTIONAL,
+            out.add(lines.get((key,), 2), P_("Unknown front-matter field '{key}'."),
+                    P_("Use one of: {known}."), key=key, known=FRONT_REQUIRED + FRONT_OPTIONAL,
                     close=suggest(key, FRONT_REQUIRED + FRONT_OPTIONAL))
             ok = False
     if not ok:
@@ -321,26 +328,26 @@ def _front_matter(front: Mapping, lines: Lines, out: _Collector,
     meta = dict(front)
     line = lines.get(("id",), 2)
     if not isinstance(meta["id"], str) or not ID_RE.match(meta["id"]):
-        out.add(line, N_("The lesson id '{id}' is not lower-case letters, digits and '-'."),
-                N_("Write it like 'sms-basics'."), id=meta["id"])
+        out.add(line, P_("The lesson id '{id}' is not lower-case letters, digits and '-'."),
+                P_("Write it like 'sms-basics'."), id=meta["id"])
         ok = False
     for key in ("title", "summary", "topic"):
         meta[key] = str(meta[key]).strip()
     for key in ("minutes", "order"):
         if not isinstance(meta[key], int) or isinstance(meta[key], bool) or meta[key] < 0:
-            out.add(lines.get((key,), 2), N_("'{key}' is not a whole number."),
-                    N_("Write a number like 5."), key=key)
+            out.add(lines.get((key,), 2), P_("'{key}' is not a whole number."),
+                    P_("Write a number like 5."), key=key)
             ok = False
     if not isinstance(meta["checked"], dt.date) or isinstance(meta["checked"], dt.datetime):
-        out.add(lines.get(("checked",), 2), N_("'checked' is not a date."),
-                N_("Write the day you last compared the steps with their sources as "
+        out.add(lines.get(("checked",), 2), P_("'checked' is not a date."),
+                P_("Write the day you last compared the steps with their sources as "
                    "YYYY-MM-DD, like 2026-11-20."))
         ok = False
     sources = meta["sources"]
     if not isinstance(sources, list) or not sources:
-        out.add(lines.get(("sources",), 2), N_("'sources' does not list where the steps come "
+        out.add(lines.get(("sources",), 2), P_("'sources' does not list where the steps come "
                                               "from."),
-                N_("Add one '- title: ...' and 'url: ...' per page that shows the steps."))
+                P_("Add one '- title: ...' and 'url: ...' per page that shows the steps."))
         ok = False
     else:
         parsed = []
@@ -350,21 +357,21 @@ def _front_matter(front: Mapping, lines: Lines, out: _Collector,
             elif isinstance(src, Mapping) and src.get("title"):
                 parsed.append(Source(title=str(src["title"]), url=str(src.get("url") or "")))
             else:
-                out.add(lines.get(("sources", i), 2), N_("A source has no 'title'."),
-                        N_("Give each source a 'title:' (outlet, date, title) and a 'url:'."))
+                out.add(lines.get(("sources", i), 2), P_("A source has no 'title'."),
+                        P_("Give each source a 'title:' (outlet, date, title) and a 'url:'."))
                 ok = False
         meta["sources"] = tuple(parsed)
         if ok and isinstance(meta["checked"], dt.date):
             rules.check_sources(meta["sources"], meta["checked"], lines, out, today)
     card = meta.get("card", "default")
     if card not in CARDS:
-        out.add(lines.get(("card",), 2), N_("Unknown practice card '{card}'."),
-                N_("Use one of: {known}."), card=card, known=sorted(CARDS),
+        out.add(lines.get(("card",), 2), P_("Unknown practice card '{card}'."),
+                P_("Use one of: {known}."), card=card, known=sorted(CARDS),
                 close=suggest(card, CARDS))
         ok = False
     if not isinstance(meta.get("state", {}), Mapping):
-        out.add(lines.get(("state",), 2), N_("'state' is not 'key: value' lines."),
-                N_("Indent one 'key: value' line per state key under 'state:'."))
+        out.add(lines.get(("state",), 2), P_("'state' is not 'key: value' lines."),
+                P_("Indent one 'key: value' line per state key under 'state:'."))
         ok = False
     return meta if ok else None
 
@@ -392,15 +399,15 @@ def _split_steps(lines: list[str], start: int, out: _Collector) -> tuple[str, li
         if current is None:
             return
         if current[3] is not None:
-            out.add(block_start, N_("This step has two step blocks."),
-                    N_("A step has exactly one thing to do: split it into two steps, each "
+            out.add(block_start, P_("This step has two step blocks."),
+                    P_("A step has exactly one thing to do: split it into two steps, each "
                        "with its own '## Heading'."))
         else:
             current[3] = (block_start + 1, "\n".join(block_lines))
 
     def unclosed(last: int) -> None:
-        out.add(block_start, N_("This step block is not closed."),
-                N_("Add a line ``` after line {last}, the block's last line."), last=last)
+        out.add(block_start, P_("This step block is not closed."),
+                P_("Add a line ``` after line {last}, the block's last line."), last=last)
 
     i = start
     while i < len(lines):
@@ -422,8 +429,8 @@ def _split_steps(lines: list[str], start: int, out: _Collector) -> tuple[str, li
             if in_step_block:
                 block_start, block_lines = number, []
                 if current is None:
-                    out.add(number, N_("This step block comes before the first '## Heading'."),
-                            N_("Put a heading line above it."))
+                    out.add(number, P_("This step block comes before the first '## Heading'."),
+                            P_("Put a heading line above it."))
                 i += 1
                 continue
         elif fence is not None and CLOSING_RE[fence[0]].fullmatch(line.strip()):
@@ -452,7 +459,7 @@ def _split_steps(lines: list[str], start: int, out: _Collector) -> tuple[str, li
         unclosed(last)
         close_block()
     elif fence is not None:
-        out.add(fence_line, N_("A ``` block is not closed."), N_("Add a line ``` after it."))
+        out.add(fence_line, P_("A ``` block is not closed."), P_("Add a line ``` after it."))
     return "\n".join(intro), [tuple(s) for s in steps]  # type: ignore[misc]
 
 
@@ -471,8 +478,8 @@ def _step(heading: str, hline: int, prose: list[str], block: tuple[int, str] | N
 def _read_step(heading: str, hline: int, prose: list[str], block: tuple[int, str] | None,
                out: _Collector, state_known: list[bool]) -> Step | None:
     if block is None:
-        out.add(hline, N_("Step '{heading}' has no ```step block."),
-                N_("Add one saying what the learner does (one of: {kinds})."),
+        out.add(hline, P_("Step '{heading}' has no ```step block."),
+                P_("Add one saying what the learner does (one of: {kinds})."),
                 heading=heading, kinds=INTERACTIONS)
         return None
     first, text = block
@@ -480,12 +487,12 @@ def _read_step(heading: str, hline: int, prose: list[str], block: tuple[int, str
     data, lines = load_yaml(text, first, out)
     if data is None:
         if len(out.problems) == before:
-            out.add(first, N_("The step block is empty."),
-                    N_("Give it an id, a screen and what to do."))
+            out.add(first, P_("The step block is empty."),
+                    P_("Give it an id, a screen and what to do."))
         return None
     if not isinstance(data, Mapping):
-        out.add(first, N_("A step block is not 'key: value' lines."),
-                N_("Write id, screen, what to do (tap, type, ...) and hints, one per line."))
+        out.add(first, P_("A step block is not 'key: value' lines."),
+                P_("Write id, screen, what to do (tap, type, ...) and hints, one per line."))
         return None
 
     def at(*path: Any) -> int:
@@ -495,33 +502,33 @@ def _read_step(heading: str, hline: int, prose: list[str], block: tuple[int, str
     ok = len(out.problems) == before  # a line read as if quoted is a problem, not a reason
     for key in data:                   # to stop: the rest is still checked
         if key not in STEP_KEYS:
-            out.add(at(key), N_("Unknown step field '{key}'."), N_("Use one of: {known}."),
+            out.add(at(key), P_("Unknown step field '{key}'."), P_("Use one of: {known}."),
                     key=key, known=STEP_KEYS, close=suggest(key, STEP_KEYS))
             ok = False
     key = data.get("id")
     if not isinstance(key, str) or not ID_RE.match(key):
-        out.add(at("id") if "id" in data else first, N_("This step has no valid 'id:'."),
-                N_("Give it one of lower-case letters, digits and '-' (e.g. 'open-inbox'); "
+        out.add(at("id") if "id" in data else first, P_("This step has no valid 'id:'."),
+                P_("Give it one of lower-case letters, digits and '-' (e.g. 'open-inbox'); "
                    "progress is saved by it, so keep it when you edit the step."))
         ok = False
     screen = data.get("screen")
     if not isinstance(screen, str) or not screen:
-        out.add(at("screen") if "screen" in data else first, N_("This step has no 'screen:'."),
-                N_("Name the screen to show, e.g. phone.home (list: /authors/screens)."))
+        out.add(at("screen") if "screen" in data else first, P_("This step has no 'screen:'."),
+                P_("Name the screen to show, e.g. phone.home (list: /authors/screens)."))
         ok = False
     elif screen not in SCREENS:
-        out.add(at("screen"), N_("Unknown screen '{screen}'."),
-                N_("Pick one from /authors/screens or `trainer screens`."), screen=screen,
+        out.add(at("screen"), P_("Unknown screen '{screen}'."),
+                P_("Pick one from /authors/screens or `trainer screens`."), screen=screen,
                 close=suggest(screen, SCREENS))
         ok = False
     kinds = [k for k in INTERACTIONS if k in data]
     if not kinds:
-        out.add(first, N_("This step has nothing to do."),
-                N_("Add one of: {kinds}."), kinds=INTERACTIONS)
+        out.add(first, P_("This step has nothing to do."),
+                P_("Add one of: {kinds}."), kinds=INTERACTIONS)
         return None
     if len(kinds) > 1:
-        out.add(at(kinds[1]), N_("This step has {count} things to do ({kinds})."),
-                N_("A step has exactly one: keep one, or split the step in two."),
+        out.add(at(kinds[1]), P_("This step has {count} things to do ({kinds})."),
+                P_("A step has exactly one: keep one, or split the step in two."),
                 count=len(kinds), kinds=kinds)
         return None
     interaction = _interaction(kinds[0], data[kinds[0]], at, out)
@@ -529,32 +536,32 @@ def _read_step(heading: str, hline: int, prose: list[str], block: tuple[int, str
     if isinstance(hints, str):
         hints = [hints]
     if not isinstance(hints, list) or len(hints) > MAX_HINTS:
-        out.add(at("hints"), N_("'hints' is not a list of at most {most}."),
-                N_("Give up to {most} hints, from gentle to plain."), most=MAX_HINTS)
+        out.add(at("hints"), P_("'hints' is not a list of at most {most}."),
+                P_("Give up to {most} hints, from gentle to plain."), most=MAX_HINTS)
         ok = False
         hints = []
     wrong = data.get("wrong", {})
     if isinstance(wrong, str):
         wrong = {"default": wrong}
     if not isinstance(wrong, Mapping):
-        out.add(at("wrong"), N_("'wrong' is neither a message nor 'answer: message' lines."),
-                N_("Write one message, or one line per wrong answer plus 'default:'."))
+        out.add(at("wrong"), P_("'wrong' is neither a message nor 'answer: message' lines."),
+                P_("Write one message, or one line per wrong answer plus 'default:'."))
         ok = False
         wrong = {}
     state_set, state_add = data.get("set", {}), data.get("add", {})
     if not isinstance(state_set, Mapping):
-        out.add(at("set"), N_("'set' is not 'key: value' lines."),
-                N_("Indent one 'key: value' line per state key under 'set:'."))
+        out.add(at("set"), P_("'set' is not 'key: value' lines."),
+                P_("Indent one 'key: value' line per state key under 'set:'."))
         ok = False
     if not isinstance(state_add, Mapping) or not all(isinstance(v, list)
                                                      for v in state_add.values()):
-        out.add(at("add"), N_("'add' is not 'key:' lines each followed by a list."),
-                N_("Under 'add:' write the list's name, then '- ...' items to add to it."))
+        out.add(at("add"), P_("'add' is not 'key:' lines each followed by a list."),
+                P_("Under 'add:' write the list's name, then '- ...' items to add to it."))
         ok = False
     audio = str(data.get("audio") or "")
     if audio and (audio.startswith("/") or ".." in audio):
-        out.add(at("audio"), N_("'audio' is not a file name inside lessons/audio/."),
-                N_("Write just the file name, like 'sms-1.mp3'."))
+        out.add(at("audio"), P_("'audio' is not a file name inside lessons/audio/."),
+                P_("Write just the file name, like 'sms-1.mp3'."))
         ok = False
     if not ok or interaction is None:
         return None
@@ -580,8 +587,8 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
     if kind == "tap":
         names = value if isinstance(value, list) else [value]
         if not names or not all(isinstance(n, str) and n for n in names):
-            out.add(line, N_("'tap:' does not name a target."),
-                    N_("Name the target, like 'tap: app-messages', or every right one in a "
+            out.add(line, P_("'tap:' does not name a target."),
+                    P_("Name the target, like 'tap: app-messages', or every right one in a "
                        "list: 'tap: [app-messages, notification-id]'."))
             return None
         return Tap(names[0], tuple(names[1:]))
@@ -589,15 +596,15 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
         return Read(label="" if value is True or value is None else str(value))
     if kind == "type":
         if not isinstance(value, Mapping) or "field" not in value:
-            out.add(line, N_("'type:' has no 'field:'."),
-                    N_("Give 'field:' and one of 'answer:', 'pattern:' or 'card:'."))
+            out.add(line, P_("'type:' has no 'field:'."),
+                    P_("Give 'field:' and one of 'answer:', 'pattern:' or 'card:'."))
             return None
         answers = value.get("answer", [])
         answers = answers if isinstance(answers, list) else [answers]
         for a in answers:
             if isinstance(a, int | float) and not isinstance(a, bool):
-                out.add(at(kind, "answer"), N_("The answer {answer} is a number to YAML."),
-                        N_("Put it in quotes (\"{answer}\"), so leading zeros and spaces are "
+                out.add(at(kind, "answer"), P_("The answer {answer} is a number to YAML."),
+                        P_("Put it in quotes (\"{answer}\"), so leading zeros and spaces are "
                            "kept."), answer=a)
                 return None
         pattern = value.get("pattern")
@@ -605,20 +612,20 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
             try:
                 re.compile(str(pattern))
             except re.error as exc:
-                out.add(at(kind, "pattern"), N_("This pattern is not a valid regular "
+                out.add(at(kind, "pattern"), P_("This pattern is not a valid regular "
                                                 "expression: {error}."),
-                        N_("Correct it, or give the answers with 'answer:' instead."),
+                        P_("Correct it, or give the answers with 'answer:' instead."),
                         error=str(exc))
                 return None
         card = value.get("card")
         if card is not None and card not in FIELDS:
-            out.add(at(kind, "card"), N_("The practice card has no '{card}'."),
-                    N_("Use one of: {known}."), card=card, known=sorted(FIELDS),
+            out.add(at(kind, "card"), P_("The practice card has no '{card}'."),
+                    P_("Use one of: {known}."), card=card, known=sorted(FIELDS),
                     close=suggest(card, FIELDS))
             return None
         if not answers and pattern is None and card is None:
-            out.add(line, N_("'type:' has nothing to check the answer with."),
-                    N_("Add one of 'answer:', 'pattern:' or 'card:'."))
+            out.add(line, P_("'type:' has nothing to check the answer with."),
+                    P_("Add one of 'answer:', 'pattern:' or 'card:'."))
             return None
         return Type(field=str(value["field"]), answers=tuple(str(a) for a in answers),
                     pattern=None if pattern is None else str(pattern), card=card,
@@ -631,8 +638,8 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
             several = bool(value.get("several", False))
             options = value.get("options")
         if not isinstance(options, list) or len(options) < 2:
-            out.add(line, N_("'choose:' has fewer than two options."),
-                    N_("Give each option as '- text: ...', with 'correct: true' on the right "
+            out.add(line, P_("'choose:' has fewer than two options."),
+                    P_("Give each option as '- text: ...', with 'correct: true' on the right "
                        "one(s)."))
             return None
         parsed: list[Option] = []
@@ -641,16 +648,16 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
                 opt = {"text": opt}
             if not isinstance(opt, Mapping) or not opt.get("text"):
                 out.add(at(kind, *(("options",) if isinstance(value, Mapping) else ()), i - 1),
-                        N_("Option {number} has no 'text:'."),
-                        N_("Write what the option says after 'text:'."), number=i)
+                        P_("Option {number} has no 'text:'."),
+                        P_("Write what the option says after 'text:'."), number=i)
                 return None
             parsed.append(Option(key=str(i), text_md=str(opt["text"]),
                                  correct=bool(opt.get("correct", False)),
                                  why_md=str(opt.get("why") or "")))
         right = sum(o.correct for o in parsed)
         if right == 0 or (right > 1 and not several):
-            out.add(line, N_("{right} options are marked 'correct: true'."),
-                    N_("Mark exactly one, or add 'several: true' when more than one is right."),
+            out.add(line, P_("{right} options are marked 'correct: true'."),
+                    P_("Mark exactly one, or add 'several: true' when more than one is right."),
                     right=right)
             return None
         return Choose(options=tuple(parsed), several=several)
@@ -659,15 +666,15 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
             value = {"answer": value}
         answer = value.get("answer") if isinstance(value, Mapping) else None
         if answer not in ("scam", "safe"):
-            out.add(line, N_("'judge:' has no answer 'scam' or 'safe'."),
-                    N_("Write 'answer: scam' or 'answer: safe', and 'why:'."))
+            out.add(line, P_("'judge:' has no answer 'scam' or 'safe'."),
+                    P_("Write 'answer: scam' or 'answer: safe', and 'why:'."))
             return None
         return Judge(answer=answer, why_md=str(value.get("why") or ""))
     if kind == "spot":
         flags = value.get("flags", value) if isinstance(value, Mapping) else None
         if not isinstance(flags, Mapping) or not flags:
-            out.add(line, N_("'spot:' lists no red flags."),
-                    N_("Write each as 'name: why it is suspicious', and mark the words in the "
+            out.add(line, P_("'spot:' lists no red flags."),
+                    P_("Write each as 'name: why it is suspicious', and mark the words in the "
                        "message as [[name: words]]."))
             return None
         return Spot(flags_md=freeze({str(k): str(v) for k, v in flags.items()}))
@@ -677,17 +684,19 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
 def _check_state_keys(lesson: Lesson, flines: Lines, out: _Collector) -> None:
     """Every state key must be one a screen reads: ``tin_nhan:`` for ``sms:`` or a
     misspelt ``notificaton`` would otherwise silently show nothing."""
-    known = state_keys() | {i.store or i.field for s in lesson.steps
-                            if isinstance(i := s.interaction, Type)}
-    where = [(key, line) for key, line in flines.keys(("state",)).items()]
+    typed = {i.store or i.field for s in lesson.steps if isinstance(i := s.interaction, Type)}
+    known = state_keys() | typed
+    used = frozenset().union(*(SCREENS[s.screen].state_keys for s in lesson.steps))
+    where = [(key, line, used) for key, line in flines.keys(("state",)).items()]
     for step in lesson.steps:
-        where += [(k, step.line_of(f"{part}:{k}")) for part, keys in
+        here = SCREENS[step.screen].state_keys
+        where += [(k, step.line_of(f"{part}:{k}"), here) for part, keys in
                   (("set", step.set_state), ("add", step.add_state)) for k in keys]
-    for key, line in where:
+    for key, line, readers in where:
         if key not in known:
-            out.add(line, N_("No screen reads the state key '{key}'."),
-                    N_("Use a key the screen's description lists (/authors/screens)."),
-                    key=key, close=suggest(key, known))
+            out.add(line, P_("No screen reads the state key '{key}'."),
+                    P_("Use a key the screen reads: {known} (see /authors/screens)."),
+                    key=key, known=sorted(readers) or "-", close=suggest(key, known))
 
 
 def _check_screens(lesson: Lesson, flines: Lines, out: _Collector,
@@ -706,12 +715,12 @@ def _check_screens(lesson: Lesson, flines: Lines, out: _Collector,
                 told.add((key, value))
                 line = next((s.line_of(f"set:{key}") for s in reversed(steps[:index + 1])
                              if key in s.set_state), flines.get(("state", key), step.line))
-                out.add(line, N_("'{key}: {value}' names no item of '{items}'."),
-                        N_("Use the id of one of them: {ids}."), key=key, value=value,
+                out.add(line, P_("'{key}: {value}' names no item of '{items}'."),
+                        P_("Use the id of one of them: {ids}."), key=key, value=value,
                         items=items, ids=ids or "-", close=suggest(value, ids))
         if isinstance(i, Type) and i.field not in screen.fields:
-            out.add(step.line_of("type"), N_("The screen {screen} has no field '{name}'."),
-                    N_("Type into one of: {known}."), screen=step.screen, name=i.field,
+            out.add(step.line_of("type"), P_("The screen {screen} has no field '{name}'."),
+                    P_("Type into one of: {known}."), screen=step.screen, name=i.field,
                     known=sorted(screen.fields) or "-", close=suggest(i.field, screen.fields))
         if not isinstance(i, Tap | Spot):
             continue
@@ -721,33 +730,33 @@ def _check_screens(lesson: Lesson, flines: Lines, out: _Collector,
                 if name in buttons:
                     continue
                 if name in marks:
-                    out.add(step.line_of("tap"), N_("'{name}' is marked words on {screen}, "
+                    out.add(step.line_of("tap"), P_("'{name}' is marked words on {screen}, "
                                                     "not a button."),
-                            N_("Marked words can be tapped only in a spot step; tap one of: "
+                            P_("Marked words can be tapped only in a spot step; tap one of: "
                                "{known}."), name=name, screen=step.screen, known=sorted(buttons))
                 else:
-                    out.add(step.line_of("tap"), N_("The screen {screen} does not show "
+                    out.add(step.line_of("tap"), P_("The screen {screen} does not show "
                                                     "'{name}' at this step."),
-                            N_("Tap one of: {known}."), name=name, screen=step.screen,
+                            P_("Tap one of: {known}."), name=name, screen=step.screen,
                             known=sorted(buttons), close=suggest(name, buttons))
         if isinstance(i, Spot):
             drawn = marks | buttons
             for name in i.flags_md:
                 if name not in drawn:
-                    out.add(step.line_of(f"spot:{name}"), N_("The screen {screen} shows no "
+                    out.add(step.line_of(f"spot:{name}"), P_("The screen {screen} shows no "
                                                              "marked words '{name}' here."),
-                            N_("Mark the words in the message as [[{name}: words]], or ask "
+                            P_("Mark the words in the message as [[{name}: words]], or ask "
                                "for one of: {known}."), name=name, screen=step.screen,
                             known=sorted(marks) or "-", close=suggest(name, drawn))
             for name in sorted(marks - set(i.flags_md)):
-                out.add(step.line_of("spot"), N_("The words marked '{name}' are not asked "
+                out.add(step.line_of("spot"), P_("The words marked '{name}' are not asked "
                                                  "for."),
-                        N_("Add '{name}: why it is suspicious' under 'spot:', or remove the "
+                        P_("Add '{name}: why it is suspicious' under 'spot:', or remove the "
                            "[[{name}: ...]] mark."), name=name)
         known = buttons | marks | {"default"}
         for name in step.wrong_md:
             if name not in known:
-                out.add(step.line_of("wrong"), N_("'wrong' names '{name}', which {screen} "
+                out.add(step.line_of("wrong"), P_("'wrong' names '{name}', which {screen} "
                                                   "does not show here."),
-                        N_("Name one of: {known}."), name=name, screen=step.screen,
+                        P_("Name one of: {known}."), name=name, screen=step.screen,
                         known=sorted(known), close=suggest(name, known))

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Source, Spot, Type
-from trainer.content.messages import N_
+from trainer.content.messages import P_
 
 # The only real contacts a lesson may show; everything else must look fake.
 REAL_DOMAINS = ("vneid.gov.vn", "dichvucong.gov.vn", "csgt.bocongan.gov.vn", "tinnhiemmang.vn",
@@ -48,26 +48,26 @@ def check_sources(sources: Iterable[Source], checked: dt.date, lines: Any, out: 
         line = lines.get(("sources", i, "url"), lines.get(("sources", i), 2))
         parts = urlsplit(source.url)
         if not source.url:
-            out.add(line, N_("The source '{title}' has no 'url:'."),
-                    N_("Add the address of the page that shows the steps."),
+            out.add(line, P_("The source '{title}' has no 'url:'."),
+                    P_("Add the address of the page that shows the steps."),
                     title=source.title[:60])
         elif parts.scheme not in ("http", "https") or not parts.netloc:
-            out.add(line, N_("The source address '{url}' is not a web address."),
-                    N_("Copy the full address from the browser, starting with https://."),
+            out.add(line, P_("The source address '{url}' is not a web address."),
+                    P_("Copy the full address from the browser, starting with https://."),
                     url=source.url)
         elif not parts.path.strip("/") and not parts.query:
-            out.add(line, N_("The source '{url}' is a site's home page."),
-                    N_("Cite the page that shows the fact (article or guide), with its "
+            out.add(line, P_("The source '{url}' is a site's home page."),
+                    P_("Cite the page that shows the fact (article or guide), with its "
                        "outlet, date and title."), url=source.url)
     line = lines.get(("checked",), 2)
     if checked > today:
-        out.add(line, N_("'checked: {checked}' is in the future."),
-                N_("Write the day you compared the steps with their sources (today at the "
+        out.add(line, P_("'checked: {checked}' is in the future."),
+                P_("Write the day you compared the steps with their sources (today at the "
                    "latest)."), checked=checked.isoformat())
     newest = newest_source_date(sources)
     if newest is not None and checked < newest:
-        out.add(line, N_("'checked: {checked}' is before the newest source ({newest})."),
-                N_("Compare the steps with that source again, then write that day."),
+        out.add(line, P_("'checked: {checked}' is before the newest source ({newest})."),
+                P_("Compare the steps with that source again, then write that day."),
                 checked=checked.isoformat(), newest=newest.isoformat())
 
 
@@ -94,26 +94,26 @@ def check_content(lesson: Lesson, lines: list[str], skip: range, out: Any) -> No
                 if domain not in told and not allowed_domain(domain):
                     told.add(domain)
                     out.add(_line_of(domain, lines, skip, lowered=True),
-                            N_("'{domain}' may be a real website."),
-                            N_("Use a reserved example address such as '{example}', or a "
+                            P_("'{domain}' may be a real website."),
+                            P_("Use a reserved example address such as '{example}', or a "
                                "verified official one ({official})."), domain=domain,
                             example=_fake_domain(domain), official=REAL_DOMAINS)
         for number in NUMBER.findall(text):
             digits = re.sub(r"\D", "", number)
             if number not in told and not allowed_number(digits):
                 told.add(number)
-                out.add(_line_of(number, lines, skip), N_("'{number}' may be a real phone "
+                out.add(_line_of(number, lines, skip), P_("'{number}' may be a real phone "
                                                           "or account number."),
-                        N_("Use a practice number starting with 0123 or 000 (like 0123 456 "
+                        P_("Use a practice number starting with 0123 or 000 (like 0123 456 "
                            "789), or a verified official one ({official})."), number=number,
                         official=REAL_NUMBERS)
     for step in lesson.steps:
         if isinstance(step.interaction, Spot):
             for name, why in step.interaction.flags_md.items():
                 if len(MARKUP.sub(" ", why).split()) < MIN_FLAG_WORDS:
-                    out.add(step.line_of(f"spot:{name}"), N_("The red flag '{name}' is not "
+                    out.add(step.line_of(f"spot:{name}"), P_("The red flag '{name}' is not "
                                                              "explained."),
-                            N_("Say in a sentence (at least {words} words) why it is "
+                            P_("Say in a sentence (at least {words} words) why it is "
                                "suspicious: the learner reads it when they find it."),
                             name=name, words=MIN_FLAG_WORDS)
 

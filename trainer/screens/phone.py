@@ -34,4 +34,5 @@ def _inbox(state: dict) -> tuple[set[str], set[str]]:
 def _thread(state: dict) -> tuple[set[str], set[str]]:
     """The opened message's conversation only: marks in other senders' texts are not drawn."""
     messages = [m for m in state.get("sms") or [] if isinstance(m, dict)]
-    return set(), marked([m.get("text") for m in thread_of(messages, state.get("open"))["messages"]])
+    thread = thread_of(messages, state.get("open"))["messages"]
+    return set(), marked([m.get("text") for m in thread])

@@ -15,10 +15,12 @@ from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
 from jinja2 import TemplateError
 from markupsafe import Markup
 
 from trainer.classroom.auth import volunteer_required
+from trainer.content import messages
 from trainer.content.authoring.catalogue import CatalogueEntry, apps, catalogue, components
 from trainer.content.authoring.preview import lesson_files, resolve_lesson_path, signature
 from trainer.content.authoring.preview import preview as preview_file
@@ -32,6 +34,12 @@ from trainer.screens.render import draw_screen, step_context
 from trainer.web import dev_mode, fresh_library, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
+
+
+@bp.before_request
+def problems_in_the_authors_language() -> None:
+    """Problems in a lesson file read in the page's language (Vietnamese, or English)."""
+    messages.use(str(get_locale()))
 
 NO_PROGRESS = StepStatus(0, 0, False, False, frozenset())
 _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^>]*>)')
