@@ -266,3 +266,38 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
 
+
+
+def check_text(library: Library, path: Path, text: str) -> tuple[Lesson | None, list[Problem]]:
+    """What ``trainer check`` would say if ``path`` held ``text``, without writing it:
+    the file's own problems and those across files (topic, an id another file uses, a
+    translation that teaches otherwise). For the browser editor, which saves only a
+    file that passes."""
+    shown = display_path(path)
+    try:
+        lesson = parse_lesson(text, shown, path.parent.name)
+    except LessonError as exc:
+        return None, list(exc.problems)
+    problems: list[Problem] = []
+    other = library.lessons.get((lesson.id, lesson.locale))
+    if other is not None and Path(other.path).resolve() != path.resolve():
+        problems.append(Problem(shown, 2, P_("The id '{id}' is already used by {other}."),
+                                P_("This file looks like a copy: give it its own id (keep the "
+                                   "id of {other}, as learners' progress is saved under it)."),
+                                (("id", lesson.id), ("other", other.path))))
+    if lesson.topic not in library.topics:
+        problems.append(Problem(shown, 2, P_("Unknown topic '{topic}'."),
+                                P_("Use one of: {known}, or add it to lessons/{file}."),
+                                (("topic", lesson.topic), ("known", sorted(library.topics)),
+                                 ("file", TOPICS_FILE)), suggest(lesson.topic, library.topics)))
+    for step in lesson.steps:
+        if step.audio and not (library.root / "audio" / step.audio).is_file():
+            problems.append(Problem(shown, step.line_of("audio"),
+                                    P_("The audio file lessons/audio/{file} is missing."),
+                                    P_("Put the recording there, or remove 'audio:'."),
+                                    (("file", step.audio),)))
+    source = library.lessons.get((lesson.id, DEFAULT_LOCALE))
+    if lesson.locale != DEFAULT_LOCALE and source is not None:
+        for line, what, fix, args in translation_differences(source, lesson):
+            problems.append(Problem(shown, line, what, fix, tuple(args.items())))
+    return lesson, problems

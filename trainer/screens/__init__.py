@@ -306,9 +306,16 @@ def targets_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
     return buttons_for(screen, state) | marks_for(screen, state)
 
 
+_state_keys: tuple[tuple, frozenset[str]] = ((), frozenset())
+
+
 def state_keys() -> frozenset[str]:
     """Every state key some screen reads: anything else in a lesson's state is a mistake."""
-    return frozenset().union(*(s.state_keys for s in SCREENS.values()))
+    global _state_keys
+    version = tuple(map(id, SCREENS.values()))  # a screen added or extended is a new object
+    if _state_keys[0] != version:
+        _state_keys = (version, frozenset().union(*(s.state_keys for s in SCREENS.values())))
+    return _state_keys[1]
 
 
 FILTERS: dict[str, Any] = {}
