@@ -330,3 +330,18 @@ def test_trainer_new_writes_into_the_lessons_dir_of_the_environment(lessons_dir)
                           capture_output=True, text=True, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert (lessons_dir.root / "vi" / "thu-moi.md").is_file()
+
+
+def test_a_screen_registered_without_its_reads_is_checked_as_before():
+    """A screen from code that does not declare what it reads (reads=None) draws every
+    item id and mark of the state, and its lessons' state keys are not judged."""
+    from trainer.screens import SCREENS, register
+
+    register("test.undeclared", "Test", targets=["ok"])
+    try:
+        text = front("  anything: [{id: row1, text: '[[flag: chữ]]'}]\n") + step(
+            "id: a\nscreen: test.undeclared\ntap: row1")
+        assert found(text) == []
+        assert "does not show 'row2'" in found(text.replace("tap: row1", "tap: row2"))[0][1]
+    finally:
+        del SCREENS["test.undeclared"]

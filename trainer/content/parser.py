@@ -684,6 +684,8 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
 def _check_state_keys(lesson: Lesson, flines: Lines, out: _Collector) -> None:
     """Every state key must be one a screen reads: ``tin_nhan:`` for ``sms:`` or a
     misspelt ``notificaton`` would otherwise silently show nothing."""
+    if not all(SCREENS[s.screen].declared for s in lesson.steps):
+        return  # a screen that does not say which keys it reads may read any
     typed = {i.store or i.field for s in lesson.steps if isinstance(i := s.interaction, Type)}
     known = state_keys() | typed
     used = frozenset().union(*(SCREENS[s.screen].state_keys for s in lesson.steps))

@@ -73,6 +73,9 @@ class Screen:
     rows: tuple[str, ...] = ()  # state lists drawn as buttons, one per item ``id``
     marks: tuple[str, ...] = ()  # state keys whose ``[[name: words]]`` are drawn
     refs: tuple[tuple[str, str], ...] = ()  # (state key, the list whose item ``id`` it names)
+    # False for a screen registered without saying what it reads: it is then taken to draw
+    # every item id and mark in the state, and its state keys are not checked
+    declared: bool = True
 
     @property
     def state_keys(self) -> frozenset[str]:
@@ -134,11 +137,19 @@ class ScreenError(ValueError):
 
 
 def register(name: str, title: str, *, targets: Iterable[str] = (), fields: Iterable[str] = (),
-             example: str = "", frame: str = "phone", description: str = "") -> Screen:
+             example: str = "", frame: str = "phone", description: str = "",
+             reads: Iterable[str] | None = None, rows: Iterable[str] = (),
+             marks: Iterable[str] = (), refs: Mapping[str, str] | None = None) -> Screen:
+    """Register a screen from code; ``reads`` (with ``rows``, ``marks``, ``refs``) says what
+    it draws from the state, as the ``screens.yaml`` keys do."""
     if name in SCREENS:
         raise ValueError(f"screen {name} registered twice")
+    refs = dict(refs or {})
     screen = Screen(name, title, frozenset(targets), frozenset(fields), example.strip("\n"),
-                    frame, description)
+                    frame, description,
+                    reads=frozenset(reads or ()) | set(rows) | set(marks) | set(refs),
+                    rows=tuple(rows), marks=tuple(marks), refs=tuple(refs.items()),
+                    declared=reads is not None)
     SCREENS[name] = screen
     return screen
 
@@ -262,6 +273,19 @@ def item_ids(items: Any) -> list[str]:
     return [str(x["id"]) for x in items if isinstance(x, Mapping) and x.get("id") is not None]
 
 
+def _every_id(value: Any) -> set[str]:
+    """Every item ``id`` anywhere in the state (for a screen that does not say what it draws)."""
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        if value.get("id") is not None:
+            found.add(str(value["id"]))
+        value = tuple(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            found |= _every_id(item)
+    return found
+
+
 # Screens whose buttons or marks depend on the state in ways a declaration cannot say
 # (one row per sender, one thread of many): name -> function(state) -> (buttons, marks).
 # Registered by the group's module, like template filters.
@@ -283,6 +307,8 @@ def buttons_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
     found = set(screen.targets)
     if screen.name in DRAWN:
         found |= DRAWN[screen.name](state)[0]
+    elif not screen.declared:
+        found |= _every_id(state)
     else:
         for key in screen.rows:
             found.update(item_ids(state.get(key)))
@@ -298,6 +324,8 @@ def marks_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
         return screen.targets_for(state) - screen.targets_for(state, spans=False)
     if screen.name in DRAWN:
         return set(DRAWN[screen.name](state)[1])
+    if not screen.declared:
+        return marked(state)
     return set().union(*(marked(state.get(key)) for key in screen.marks))
 
 
