@@ -204,3 +204,18 @@ def test_the_problem_badge_of_the_preview_links_to_the_first_problem(editor):
     assert html.count('id="first-problem"') == 1
     first = html.index('id="first-problem"')
     assert html.index("app-mesages", first) < html.index("</p>", first)  # its message
+
+
+def test_an_app_file_is_edited_and_saved_only_when_it_reads(editor):
+    apps = editor.root / "apps"
+    apps.mkdir()
+    (apps / "ngan-hang.yaml").write_text("name: Ngân hàng mẫu\nscreens: []\n", encoding="utf-8")
+    html = editor.get("/authors/edit/apps/ngan-hang.yaml").get_data(as_text=True)
+    assert "Ngân hàng mẫu" in html and "data-preview-step" not in html
+    refused = post(editor, "name: [Ngân hàng\nscreens: []\n", "save", path="apps/ngan-hang.yaml")
+    assert refused.status_code == 422
+    assert "Ngân hàng mẫu" in (apps / "ngan-hang.yaml").read_text(encoding="utf-8")
+    saved = post(editor, "name: Ngân hàng thử\nscreens: []\n", "save", path="apps/ngan-hang.yaml")
+    assert saved.status_code == 200
+    assert "Ngân hàng thử" in (apps / "ngan-hang.yaml").read_text(encoding="utf-8")
+    assert load_library(editor.root).problems == []  # app files are not lessons
