@@ -252,6 +252,10 @@ class Problem:
     args: tuple[tuple[str, Any], ...] = ()
     close: str = ""  # the name the author probably meant
 
+    def __post_init__(self) -> None:  # lists in the arguments: keep the Problem hashable
+        object.__setattr__(self, "args", tuple(
+            (k, tuple(v) if isinstance(v, list | set | frozenset) else v) for k, v in self.args))
+
     @property
     def problem(self) -> str:
         text = _fill(translate(self.what), self.args)
