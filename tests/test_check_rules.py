@@ -140,7 +140,9 @@ def test_a_reference_to_a_message_that_does_not_exist():
 @pytest.mark.parametrize("bad, fake", [("0912345678", False), ("0912 345 678", False),
                                        ("vietcombank-sinhtrachoc.com", False),
                                        ("0123 456 789", True), ("nganhang-mau.example", True),
-                                       ("dichvucong.gov.vn", True), ("19000368", True)])
+                                       ("dichvucong.gov.vn", True), ("19000368", True),
+                                       ("+84 912 345 678", False), ("001099012345", False),
+                                       ("12000000", True)])  # an amount, no one's number
 def test_numbers_and_addresses_must_be_practice_ones(bad, fake):
     text = front(f"  chat: [{{id: z1, time: '19:02', text: 'Gọi {bad} nhé'}}]\n") + step(
         "id: a\nscreen: chat.zalo\nread: ok")

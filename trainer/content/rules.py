@@ -123,8 +123,12 @@ def allowed_domain(domain: str) -> bool:
 
 
 def allowed_number(digits: str) -> bool:
-    """Short numbers are codes, times and amounts; long ones must be practice numbers."""
-    return len(digits) < 8 or digits.startswith(PRACTICE_PREFIXES) or digits in REAL_NUMBERS
+    """Short numbers are codes and times, and an amount (12000000) is no one's number;
+    a phone number (0…, 84…) or a 12-digit or longer one (an ID card, an account) must
+    be a practice one or a verified official contact."""
+    if len(digits) < 8 or digits.startswith(PRACTICE_PREFIXES) or digits in REAL_NUMBERS:
+        return True
+    return not digits.startswith(("0", "84")) and len(digits) < 12
 
 
 def _fake_domain(domain: str) -> str:

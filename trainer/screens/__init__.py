@@ -147,7 +147,7 @@ def register(name: str, title: str, *, targets: Iterable[str] = (), fields: Iter
     refs = dict(refs or {})
     screen = Screen(name, title, frozenset(targets), frozenset(fields), example.strip("\n"),
                     frame, description,
-                    reads=frozenset(reads or ()) | set(rows) | set(marks) | set(refs),
+                    state_reads=frozenset(reads or ()) | set(rows) | set(marks) | set(refs),
                     rows=tuple(rows), marks=tuple(marks), refs=tuple(refs.items()),
                     declared=reads is not None)
     SCREENS[name] = screen
