@@ -209,13 +209,15 @@ def test_the_problem_badge_of_the_preview_links_to_the_first_problem(editor):
 def test_an_app_file_is_edited_and_saved_only_when_it_reads(editor):
     apps = editor.root / "apps"
     apps.mkdir()
-    (apps / "ngan-hang.yaml").write_text("name: Ngân hàng mẫu\nscreens: []\n", encoding="utf-8")
-    html = editor.get("/authors/edit/apps/ngan-hang.yaml").get_data(as_text=True)
+    app = ("app: nganhang\nname: {name}\nscreens:\n  one:\n    title: Một\n    components:\n"
+           "      - button: {{id: ok, label: OK}}\n")
+    (apps / "nganhang.yaml").write_text(app.format(name="Ngân hàng mẫu"), encoding="utf-8")
+    html = editor.get("/authors/edit/apps/nganhang.yaml").get_data(as_text=True)
     assert "Ngân hàng mẫu" in html and "data-preview-step" not in html
-    refused = post(editor, "name: [Ngân hàng\nscreens: []\n", "save", path="apps/ngan-hang.yaml")
+    refused = post(editor, app.format(name="[Ngân hàng"), "save", path="apps/nganhang.yaml")
     assert refused.status_code == 422
-    assert "Ngân hàng mẫu" in (apps / "ngan-hang.yaml").read_text(encoding="utf-8")
-    saved = post(editor, "name: Ngân hàng thử\nscreens: []\n", "save", path="apps/ngan-hang.yaml")
+    assert "Ngân hàng mẫu" in (apps / "nganhang.yaml").read_text(encoding="utf-8")
+    saved = post(editor, app.format(name="Ngân hàng thử"), "save", path="apps/nganhang.yaml")
     assert saved.status_code == 200
-    assert "Ngân hàng thử" in (apps / "ngan-hang.yaml").read_text(encoding="utf-8")
+    assert "Ngân hàng thử" in (apps / "nganhang.yaml").read_text(encoding="utf-8")
     assert load_library(editor.root).problems == []  # app files are not lessons
