@@ -97,6 +97,9 @@ audit: | $(BIN)/python
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project "Tap So" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
+	# the problems `trainer check` reports: English in the code, Vietnamese catalogue
+	$(BIN)/pybabel extract --no-default-keywords -k P_ -o translations/problems.pot --no-location --sort-output --project "Tap So" trainer
+	$(BIN)/pybabel update -D problems -i translations/problems.pot -d translations -l vi --ignore-obsolete --no-fuzzy-matching
 
 # Lighthouse (npm) for the phone figures, in a local folder, never installed globally.
 LIGHTHOUSE_VERSION := 12.8.2

@@ -108,7 +108,7 @@ minutes: 3
 order: 1
 sources:
   - title: Nguồn thử
-    url: https://example.org
+    url: https://example.org/huong-dan
 checked: 2026-11-20
 ---
 """

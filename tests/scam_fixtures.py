@@ -23,7 +23,7 @@ minutes: 3
 order: {order}
 sources:
   - title: Nguồn thử
-    url: https://example.org
+    url: https://example.org/huong-dan
 checked: 2026-11-20
 state:
 {state}

@@ -104,8 +104,9 @@ def test_preview_lists_lesson_files_and_nothing_outside(author, lessons_dir, tmp
     lessons_dir("vi/hong.md", lesson_text("hong").replace("tap: app-messages", "tap: nowhere"))
     client = author()
     picker = client.get("/authors/preview").get_data(as_text=True)
-    assert "lessons/vi/bai.md</code></a>\n    </li>" in picker
-    assert re.search(r"lessons/vi/hong\.md</code></a>\s*<span[^>]*>2 lỗi cần sửa", picker)
+    assert re.search(r"lessons/vi/bai\.md</code></a>\s*</li>", picker)  # no problem badge
+    assert re.search(r"lessons/vi/hong\.md</code></a>\s*<a[^>]*#first-problem\">2 lỗi cần sửa",
+                     picker)
     assert client.get("/authors/preview?path=lessons/vi/bai.md").status_code == 200
     assert client.get("/authors/preview?path=vi/bai.md").status_code == 200
     for bad in ("../secret.md", "vi/../../secret.md", str(tmp_path / "secret.md"),
@@ -135,8 +136,9 @@ def test_preview_shows_problems_in_place(author, lessons_dir):
     html = author().get("/authors/preview?path=lessons/vi/bai.md").get_data(as_text=True)
     assert 'data-preview-step="step-1"' in html and 'data-preview-step="step-3"' in html
     broken = section(html, "data-preview-step", f"line-{heading_lines[1]}")
-    assert f"lessons/vi/bai.md:{heading_lines[1]}" in broken
-    assert "app-mesages" in broken and "Did you mean &#39;app-messages&#39;" in broken
+    tap_line = text.split("\n").index("tap: app-mesages") + 1
+    assert f"lessons/vi/bai.md:{tap_line}" in broken  # the line that is wrong
+    assert "app-mesages" in broken and "Có phải ý bạn là &#39;app-messages&#39;" in broken
     assert 'class="raw-line bad"' in broken  # the raw lines, the faulty one marked
 
 
@@ -144,10 +146,11 @@ def test_preview_of_a_file_that_does_not_parse(author, lessons_dir):
     text = lesson_text("bai").replace("minutes: 3", "minutes: [3")
     lessons_dir("vi/bai.md", text)
     html = author().get("/authors/preview?path=lessons/vi/bai.md").get_data(as_text=True)
-    assert "Tệp này chưa đọc được" in html and "YAML error" in html
-    line = int(re.search(r"lessons/vi/bai\.md:(\d+)</code> YAML error", html).group(1))
-    assert f'class="raw-line bad"><span class="line-no">{line}</span>' in html
-    assert f'<span class="line-no">{line - 1}</span>minutes: [3' in html  # the lines around
+    assert "Tệp này chưa đọc được" in html and "YAML không đọc nó là chữ" in html
+    line = int(re.search(r"lessons/vi/bai\.md:(\d+)</code> Giá trị này", html).group(1))
+    # the faulty line itself is marked, with the lines around it
+    assert f'class="raw-line bad"><span class="line-no">{line}</span>minutes: [3' in html
+    assert f'<span class="line-no">{line - 1}</span>topic: phone' in html
 
 
 def test_saving_a_lesson_refreshes_preview_and_lesson_in_dev_mode(author, lessons_dir):
@@ -205,7 +208,7 @@ def test_new_lesson_passes_check_as_written(lessons_dir):
         assert {m for m in re.findall(r"^(\w+):", path.read_text(), re.M)} >= kinds
     check = CliRunner().invoke(check_command, [str(root)])
     assert check.exit_code == 0, check.output
-    assert "2 lesson files OK, 0 problem(s)" in check.output
+    assert "2 tệp bài học đạt, 0 lỗi cần sửa" in check.output
     status = translation_status(load_library(root), ROOT / "translations")
     assert not [row for s in status for row in s.lessons]  # the twin is up to date
 

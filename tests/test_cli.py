@@ -11,7 +11,7 @@ from trainer.cli import check_command
 
 
 def run(*args: str):
-    return CliRunner().invoke(check_command, list(args))
+    return CliRunner().invoke(check_command, ["--lang", "en", *args])
 
 
 def test_check_passes_on_the_bundled_lessons():

@@ -18,7 +18,7 @@ minutes: 2
 order: 1
 sources:
   - title: Nguồn thử
-    url: https://example.org
+    url: https://example.org/huong-dan
 checked: 2026-11-20
 state:
   call: {from: "Cán bộ <b>X</b>", number: "0123 456 789", audio: cuoc-goi.mp3}

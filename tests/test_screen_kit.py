@@ -28,7 +28,9 @@ BUNDLED = ROOT / "lessons" / "apps"
 
 @pytest.fixture(autouse=True)
 def bundled_apps():
-    """Tests here load other app folders; put the bundled apps back afterwards."""
+    """Tests here load other app folders; start from the bundled apps (another test file
+    may have loaded a folder without them) and put them back afterwards."""
+    load_apps(BUNDLED)
     yield
     load_apps(BUNDLED)
 
@@ -114,7 +116,7 @@ def step_lesson(step: str, state: str = "") -> str:
         topic: phone
         minutes: 1
         order: 1
-        sources: [Test]
+        sources: [{{title: Test, url: "https://example.org/huong-dan"}}]
         checked: 2026-11-30
         {state}
         ---
@@ -129,7 +131,7 @@ def test_a_lesson_cannot_tap_a_target_drawn_on_another_screen():
     parse_lesson(step_lesson("id: a\nscreen: zalo.chat\ntap: goi-video\n"), "x.md", "vi")
     with pytest.raises(LessonError) as caught:
         parse_lesson(step_lesson("id: a\nscreen: zalo.contacts\ntap: goi-video\n"), "x.md", "vi")
-    assert "has no target 'goi-video'" in str(caught.value.problems[0])
+    assert "zalo.contacts không hiện 'goi-video'" in str(caught.value.problems[0])
 
 
 def test_the_home_screen_lists_kit_apps_and_kit_zalo_replaces_the_drawn_one(app):

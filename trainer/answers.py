@@ -103,7 +103,7 @@ def check(step: Step, sub: Submission, card: str = "default",
     if isinstance(i, Tap):
         if sub.target is None:
             return Verdict(False, False, "empty")
-        if sub.target == i.target:
+        if sub.target in i.targets:
             return Verdict(True, True, "right", step.praise, detail=sub.target)
         return Verdict(False, False, "wrong", step.feedback_for(sub.target), detail=sub.target)
     if isinstance(i, Type):

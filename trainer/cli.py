@@ -32,22 +32,31 @@ from trainer.content.library import load_library
               help="Also list missing or outdated translations (never fails the check).")
 @click.option("--recordings", is_flag=True,
               help="Also list, per lesson, the texts nobody has recorded yet (never fails).")
+@click.option("--lang", help="Language of the problems: vi (default) or en; else from LANG.")
 def check_command(directory: Path | None, as_json: bool, translations: bool = False,
-                  recordings: bool = False) -> None:
+                  recordings: bool = False, lang: str | None = None) -> None:
     """Check every lesson file; exit 1 if any has a problem."""
     from trainer.config import lessons_dir
+    from trainer.content import messages
 
     root = directory or lessons_dir()
     if not root.is_dir():
         raise click.BadParameter(f"{root} is not a folder of lessons", param_hint="DIRECTORY")
+    with messages.language(messages.from_environment(lang)):
+        _check(root, as_json, translations, recordings)
+
+
+def _check(root: Path, as_json: bool, translations: bool, recordings: bool = False) -> None:
+    from trainer.content.messages import P_, translate
+
     library = load_library(root)
     if as_json:
         out = {
             "lessons": [{"id": x.id, "locale": x.locale, "topic": x.topic, "title": x.title,
                          "steps": len(x.steps), "path": x.path}
                         for x in sorted(library.lessons.values(), key=lambda x: (x.id, x.locale))],
-            "errors": [{"path": p.path, "line": p.line, "message": p.message}
-                       for p in library.problems],
+            "errors": [{"path": p.path, "line": p.line, "message": p.message,
+                        "problem": p.problem, "fix": p.how} for p in library.problems],
         }
         if translations:
             out["translations"] = [asdict(s) for s in _translation_status(library)]
@@ -55,8 +64,8 @@ def check_command(directory: Path | None, as_json: bool, translations: bool = Fa
     else:
         for problem in library.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(library.lessons)} lesson files OK, "
-                   f"{len(library.problems)} problem(s) in {root}.")
+        click.echo(translate(P_("{ok} lesson files OK, {count} problem(s) in {root}.")).format(
+            ok=len(library.lessons), count=len(library.problems), root=root))
         if translations:
             from trainer.content.authoring.translations import status_lines
 

@@ -105,7 +105,9 @@ class StepEvent(Base):
 # --- Volunteers, classes and kiosk sign-in (issue 6; migration 0003) ---------------------
 
 class Volunteer(Base):
-    """Someone who runs classes; ``admin`` may also add volunteers and see every class."""
+    """Someone who runs classes; ``admin`` may also add volunteers and see every class.
+    ``author`` (granted by an admin; admins always have it) may edit lessons in the
+    browser, which changes what every learner is taught."""
 
     __tablename__ = "volunteer"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,6 +115,7 @@ class Volunteer(Base):
     display_name: Mapped[str] = mapped_column(String(60), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10), default="volunteer")  # volunteer, admin
+    author: Mapped[bool] = mapped_column(Boolean, default=False)  # may edit lesson files
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))

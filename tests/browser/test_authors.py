@@ -82,7 +82,8 @@ def test_preview_follows_the_file_as_it_is_saved(lessons, server, new_page):
                     encoding="utf-8")
     broken = page.locator("[data-preview-step].is-broken")
     expect(broken).to_contain_text("Mở Tin nhắn nào", timeout=15_000)  # polled every 2 s
-    expect(broken.locator(".problem")).to_contain_text("Did you mean 'app-messages'?")
+    # in the page's language (Vietnamese here), with what to do
+    expect(broken.locator(".problem")).to_contain_text("Có phải ý bạn là 'app-messages'?")
     for viewport, label in ((PHONE, "phone"), (PROJECTOR, "projector")):
         page.set_viewport_size(viewport)
         broken.screenshot(path=str(ARTIFACTS / f"authors-preview-problem-{label}.png"))

@@ -209,3 +209,21 @@ def admin_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def can_author(volunteer: Volunteer | None) -> bool:
+    """Editing lesson files is for admins and the volunteers they made authors."""
+    return volunteer is not None and (volunteer.role == "admin" or bool(volunteer.author))
+
+
+def author_required(view: Callable) -> Callable:
+    """Only an author may do this; another signed-in volunteer gets "not for you" (403)."""
+
+    @functools.wraps(view)
+    @volunteer_required
+    def wrapped(*args, **kwargs):
+        if not can_author(current_volunteer()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -13,12 +13,13 @@ threads; at worst two threads render the same text once each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from trainer.content.messages import P_, translate
 from trainer.content.text import render_inline, render_markdown
 
 INTERACTIONS = ("tap", "type", "choose", "judge", "spot", "read")
@@ -35,10 +36,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Tap:
-    """Tap one named target on the simulated screen."""
+    """Tap a named target on the simulated screen; ``also`` lists other right ones
+    (the Messages icon or the notification banner: both open the message)."""
 
-    target: str
+    target: str  # the one "show me" points at
+    also: tuple[str, ...] = ()
     kind: str = "tap"
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (self.target, *self.also)
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,12 @@ class Step:
     audio: str = ""  # path below lessons/audio/
     set_state: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     add_state: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({}))
+    # file line of each key of the step block ("tap", "set:open", "spot:otp"), for problems
+    key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}),
+                                         compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
 
     @cached_property
     def body(self) -> str:
@@ -183,6 +196,24 @@ class Lesson:
                 return i
         return None
 
+    def states(self) -> Iterator[dict[str, Any]]:
+        """The state at each step in turn: ``state_at`` for every step in one pass."""
+        from trainer.content.practice_card import card_value  # local: avoid a cycle
+
+        state: dict[str, Any] = {k: _thaw(v) for k, v in self.state.items()}
+        previous: Step | None = None
+        for step in self.steps:
+            if previous is not None and isinstance(previous.interaction, Type):
+                t = previous.interaction
+                value = card_value(self.card, t.card) if t.card else (t.answers or ("",))[0]
+                state[t.store or t.field] = value
+            for key, value in step.set_state.items():
+                state[key] = _thaw(value)
+            for key, items in step.add_state.items():
+                state[key] = list(state.get(key) or []) + [_thaw(v) for v in items]
+            previous = step
+            yield dict(state)
+
     def state_at(self, index: int) -> dict[str, Any]:
         """The simulated phone's state when step ``index`` is shown.
 
@@ -207,14 +238,53 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Problem:
-    """A validation error: where it is and what the author should do."""
+    """A validation error: where it is, what is wrong and how to fix it.
+
+    ``what`` and ``fix`` are English catalogue messages with ``{name}`` placeholders
+    filled from ``args``; they are translated when shown (``trainer.content.messages``),
+    so one library can report in the language of whoever reads it.
+    """
 
     path: str
     line: int
-    message: str
+    what: str
+    fix: str = ""
+    args: tuple[tuple[str, Any], ...] = ()
+    close: str = ""  # the name the author probably meant
+
+    def __post_init__(self) -> None:  # lists in the arguments: keep the Problem hashable
+        object.__setattr__(self, "args", tuple(
+            (k, tuple(v) if isinstance(v, list | set | frozenset) else v) for k, v in self.args))
+
+    @property
+    def problem(self) -> str:
+        text = _fill(translate(self.what), self.args)
+        if self.close:
+            text += " " + _fill(translate(P_("Did you mean '{close}'?")), (("close", self.close),))
+        return text
+
+    @property
+    def how(self) -> str:
+        return _fill(translate(self.fix), self.args) if self.fix else ""
+
+    @property
+    def message(self) -> str:
+        """What is wrong and how to fix it, in the current language."""
+        return f"{self.problem} {self.how}".strip()
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+def _fill(text: str, args: tuple[tuple[str, Any], ...]) -> str:
+    if not args:
+        return text
+    values = {k: (", ".join(map(str, v)) if isinstance(v, list | tuple | set | frozenset)
+                  else v) for k, v in args}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
+        return text
 
 
 class LessonError(Exception):

@@ -14,6 +14,10 @@ is a list of screens, each written like this::
       frame: phone                   # phone (the default) or browser
       targets: [back, home, login]   # what a step may ``tap:``
       fields: [id_number, password]  # what a step may ``type:`` into
+      reads: [login_mode]            # the state keys it reads (``state:``, ``set:``, ``add:``)
+      rows: [devices]                # state lists whose items' ``id`` are buttons on it
+      marks: [chat]                  # state keys whose ``[[name: words]]`` are drawn (spot)
+      refs: {open: sms}              # a state key that names the ``id`` of an item of a list
       description: >-
         What the screen shows and the state keys it reads (Markdown, for authors).
       example: |
@@ -44,8 +48,12 @@ from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "screens"
 DECLARATIONS = "screens.yaml"  # in each group's folder of templates
-KEYS = ("name", "title", "frame", "targets", "fields", "description", "example")
+KEYS = ("name", "title", "frame", "targets", "fields", "reads", "rows", "marks", "refs",
+        "description", "example")
 FRAMES = ("phone", "browser")
+# What the frames around every screen read: the phone's notification banner (a button whose
+# target is the notification's ``id``) and the browser's "inspect the address" line.
+FRAME_READS = {"phone": frozenset({"notification"}), "browser": frozenset({"show_address"})}
 NAME_RE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
 
 
@@ -60,6 +68,19 @@ class Screen:
     description: str = ""
     source: str = ""  # where it is declared: a screens.yaml or an app file (file:line)
     kit: Any = None  # a kit.KitScreen for screens of apps written in YAML
+    # what a built-in screen's template draws from the state (``screens.yaml``):
+    state_reads: frozenset[str] = frozenset()  # state keys it reads (``reads:``)
+    rows: tuple[str, ...] = ()  # state lists drawn as buttons, one per item ``id``
+    marks: tuple[str, ...] = ()  # state keys whose ``[[name: words]]`` are drawn
+    refs: tuple[tuple[str, str], ...] = ()  # (state key, the list whose item ``id`` it names)
+    # False for a screen registered without saying what it reads: it is then taken to draw
+    # every item id and mark in the state, and its state keys are not checked
+    declared: bool = True
+
+    @property
+    def state_keys(self) -> frozenset[str]:
+        """Every state key that changes what this screen draws (typed fields included)."""
+        return self.reads | FRAME_READS.get(self.frame, frozenset()) | self.fields
 
     @property
     def template(self) -> str:
@@ -77,7 +98,7 @@ class Screen:
         built-in screen adds the ids and spans anywhere in the state."""
         state = state or {}
         if self.kit is None:
-            return set(self.targets) | dynamic_targets(state)
+            return buttons_for(self, state) | (marks_for(self, state) if spans else set())
         if self.frame == "browser":  # the address bar, tapped to read the whole address
             return self.kit.targets(state, spans=spans) | {"address"}
         found = self.kit.targets(state, spans=spans) | {"back", "home"}
@@ -90,8 +111,8 @@ class Screen:
 
     @property
     def reads(self) -> frozenset[str]:
-        """State keys a kit screen reads (empty for built-in screens: see their description)."""
-        return frozenset(self.kit.reads()) if self.kit is not None else frozenset()
+        """The state keys this screen reads (a kit screen knows; a built-in one declares)."""
+        return frozenset(self.kit.reads()) if self.kit is not None else self.state_reads
 
 
 SCREENS: dict[str, Screen] = {}
@@ -116,11 +137,19 @@ class ScreenError(ValueError):
 
 
 def register(name: str, title: str, *, targets: Iterable[str] = (), fields: Iterable[str] = (),
-             example: str = "", frame: str = "phone", description: str = "") -> Screen:
+             example: str = "", frame: str = "phone", description: str = "",
+             reads: Iterable[str] | None = None, rows: Iterable[str] = (),
+             marks: Iterable[str] = (), refs: Mapping[str, str] | None = None) -> Screen:
+    """Register a screen from code; ``reads`` (with ``rows``, ``marks``, ``refs``) says what
+    it draws from the state, as the ``screens.yaml`` keys do."""
     if name in SCREENS:
         raise ValueError(f"screen {name} registered twice")
+    refs = dict(refs or {})
     screen = Screen(name, title, frozenset(targets), frozenset(fields), example.strip("\n"),
-                    frame, description)
+                    frame, description,
+                    state_reads=frozenset(reads or ()) | set(rows) | set(marks) | set(refs),
+                    rows=tuple(rows), marks=tuple(marks), refs=tuple(refs.items()),
+                    declared=reads is not None)
     SCREENS[name] = screen
     return screen
 
@@ -183,18 +212,25 @@ def _declared(item: dict, path: Path, node: yaml.MappingNode) -> Screen:
         raise fail(f"screen {name} has no template {group}/{template}", "name")
     if not isinstance(item.get("title"), str) or not item["title"].strip():
         raise fail(f"screen {name} has no title")
-    for key in ("targets", "fields"):
+    for key in ("targets", "fields", "reads", "rows", "marks"):
         names = item.get(key) or []
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise fail(f"{key} of {name} must be a list of names, like [back, home]", key)
     if item.get("frame", "phone") not in FRAMES:
         raise fail(f"frame of {name} must be one of: {', '.join(FRAMES)}", "frame")
+    refs = item.get("refs") or {}
+    if not isinstance(refs, dict) or not all(isinstance(v, str) for v in refs.values()):
+        raise fail(f"refs of {name} must be 'key: list' lines, like {{open: sms}}", "refs")
     for key in ("description", "example"):
         if not isinstance(item.get(key, ""), str):
             raise fail(f"{key} of {name} must be text", key)
+    rows, marks = tuple(item.get("rows") or ()), tuple(item.get("marks") or ())
     return Screen(name, item["title"], frozenset(item.get("targets") or ()),
                   frozenset(item.get("fields") or ()), item.get("example", "").strip("\n"),
-                  item.get("frame", "phone"), item.get("description", ""))
+                  item.get("frame", "phone"), item.get("description", ""),
+                  state_reads=frozenset(item.get("reads") or ()) | set(rows) | set(marks)
+                  | set(refs),
+                  rows=rows, marks=marks, refs=tuple(refs.items()))
 
 
 def _shown(path: Path) -> str:
@@ -219,25 +255,95 @@ def load_declarations(folder: Path = TEMPLATES) -> None:
 SPAN = re.compile(r"\[\[([a-z0-9_\-]+):\s*(.*?)\]\]", re.S)
 
 
-def dynamic_targets(state: Any) -> set[str]:
-    """Targets that come from the lesson's state: item ids and ``[[name: text]]`` spans."""
+def marked(value: Any) -> set[str]:
+    """The names of the ``[[name: words]]`` marks anywhere inside ``value``."""
+    if isinstance(value, str):
+        return {m.group(1) for m in SPAN.finditer(value)} if "[[" in value else set()
+    if isinstance(value, Mapping):
+        value = value.values()
+    if isinstance(value, Iterable):
+        return set().union(*(marked(v) for v in value))
+    return set()
+
+
+def item_ids(items: Any) -> list[str]:
+    """The ``id`` of each item of a state list (items without one are drawn without a button)."""
+    if not isinstance(items, list | tuple):
+        return []
+    return [str(x["id"]) for x in items if isinstance(x, Mapping) and x.get("id") is not None]
+
+
+def _every_id(value: Any) -> set[str]:
+    """Every item ``id`` anywhere in the state (for a screen that does not say what it draws)."""
     found: set[str] = set()
-    if isinstance(state, Mapping):
-        if isinstance(state.get("id"), str):
-            found.add(state["id"])
-        for value in state.values():
-            found |= dynamic_targets(value)
-    elif isinstance(state, list | tuple):
-        for item in state:
-            found |= dynamic_targets(item)
-    elif isinstance(state, str):
-        found |= {m.group(1) for m in SPAN.finditer(state)}
+    if isinstance(value, Mapping):
+        if value.get("id") is not None:
+            found.add(str(value["id"]))
+        value = tuple(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            found |= _every_id(item)
     return found
 
 
+# Screens whose buttons or marks depend on the state in ways a declaration cannot say
+# (one row per sender, one thread of many): name -> function(state) -> (buttons, marks).
+# Registered by the group's module, like template filters.
+DRAWN: dict[str, Any] = {}
+
+
+def drawn_by(name: str):
+    """Register how screen ``name`` turns the state into buttons and marks."""
+    def register_function(func):
+        DRAWN[name] = func
+        return func
+    return register_function
+
+
+def buttons_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
+    """The targets this screen draws as buttons given ``state``: what a ``tap:`` may name."""
+    if screen.kit is not None:  # a kit screen knows what it draws
+        return screen.targets_for(state, spans=False)
+    found = set(screen.targets)
+    if screen.name in DRAWN:
+        found |= DRAWN[screen.name](state)[0]
+    elif not screen.declared:
+        found |= _every_id(state)
+    else:
+        for key in screen.rows:
+            found.update(item_ids(state.get(key)))
+    note = state.get("notification") if screen.frame == "phone" else None
+    if isinstance(note, Mapping) and note.get("id") is not None:
+        found.add(str(note["id"]))
+    return found
+
+
+def marks_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
+    """The ``[[name: words]]`` marks this screen draws given ``state`` (buttons in a spot step)."""
+    if screen.kit is not None:
+        return screen.targets_for(state) - screen.targets_for(state, spans=False)
+    if screen.name in DRAWN:
+        return set(DRAWN[screen.name](state)[1])
+    if not screen.declared:
+        return marked(state)
+    return set().union(*(marked(state.get(key)) for key in screen.marks))
+
+
 def targets_for(screen: Screen, state: Mapping[str, Any]) -> set[str]:
-    """The targets ``screen`` draws given ``state`` (see ``Screen.targets_for``)."""
-    return screen.targets_for(state)
+    """Every name a step on this screen can be answered with: buttons and marks."""
+    return buttons_for(screen, state) | marks_for(screen, state)
+
+
+_state_keys: tuple[tuple, frozenset[str]] = ((), frozenset())
+
+
+def state_keys() -> frozenset[str]:
+    """Every state key some screen reads: anything else in a lesson's state is a mistake."""
+    global _state_keys
+    version = tuple(map(id, SCREENS.values()))  # a screen added or extended is a new object
+    if _state_keys[0] != version:
+        _state_keys = (version, frozenset().union(*(s.state_keys for s in SCREENS.values())))
+    return _state_keys[1]
 
 
 FILTERS: dict[str, Any] = {}

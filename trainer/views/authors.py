@@ -14,12 +14,31 @@ from collections.abc import Callable
 from functools import partial, wraps
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from flask_babel import gettext
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext
 from jinja2 import TemplateError
 from markupsafe import Markup
+from sqlalchemy import select
 
-from trainer.classroom.auth import volunteer_required
+from trainer.classroom.auth import (
+    admin_required,
+    author_required,
+    can_author,
+    current_volunteer,
+    volunteer_required,
+)
+from trainer.content import messages
+from trainer.content.authoring import editor
 from trainer.content.authoring.catalogue import CatalogueEntry, apps, catalogue, components
 from trainer.content.authoring.preview import lesson_files, resolve_lesson_path, signature
 from trainer.content.authoring.preview import preview as preview_file
@@ -27,14 +46,21 @@ from trainer.content.authoring.translations import translation_status
 from trainer.content.languages import languages
 from trainer.content.library import display_path
 from trainer.content.text import render_inline
+from trainer.models import Volunteer
 from trainer.progress import StepStatus
 from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
 from trainer.speech import recordings
 from trainer.speech.texts import lesson_texts, ui_gettext
-from trainer.web import csrf, dev_mode, fresh_library, render
+from trainer.web import csrf, dev_mode, fresh_library, get_db, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
+
+
+@bp.before_request
+def problems_in_the_authors_language() -> None:
+    """Problems in a lesson file read in the page's language (Vietnamese, or English)."""
+    messages.use(str(get_locale()))
 
 NO_PROGRESS = StepStatus(0, 0, False, False, frozenset())
 _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^>]*>)')
@@ -43,7 +69,9 @@ _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^
 @bp.get("/")
 @volunteer_required
 def index():
-    return render_template("authors/index.html", dev=dev_mode())
+    volunteer = current_volunteer()
+    return render_template("authors/index.html", dev=dev_mode(), author=can_author(volunteer),
+                           admin=volunteer.role == "admin")
 
 
 @bp.get("/screens")
@@ -67,7 +95,11 @@ def preview():
         problems = Counter(p.path for p in fresh_library().problems)
         files = [(f"{root.name}/{p.relative_to(root)}", problems[display_path(p)])
                  for p in lesson_files(root)]
-        return render_template("authors/picker.html", files=files)
+        # Vietnamese first: it is the source every translation follows
+        files.sort(key=lambda f: (f[0].split("/")[1] != current_app.config["DEFAULT_LOCALE"],
+                                  f[0]))
+        return render_template("authors/picker.html", files=files,
+                               author=can_author(current_volunteer()))
     path = resolve_lesson_path(root, wanted[:300])
     if path is None:
         abort(404)
@@ -97,8 +129,72 @@ def translations():
     return render_template("authors/translations.html", statuses=statuses)
 
 
-def _preview_context(root: Path, path: Path) -> dict:
-    found = preview_file(fresh_library(), path)
+@bp.route("/edit/<path:wanted>", methods=["GET", "POST"])
+@author_required
+def edit(wanted: str):
+    """Edit one lesson (or app) file in the browser: line numbers, the live preview and
+    the problems beside it; saved only when it passes the check, else kept as a draft."""
+    root = Path(current_app.config["LESSONS_DIR"])
+    path = editor.editable_path(root, wanted[:300])
+    if path is None:
+        abort(404)
+    draft = editor.draft_of(path)
+    status = ""
+    if request.method == "GET":
+        use_draft = request.args.get("draft") == "1" and draft.is_file()
+        text = (draft if use_draft else path).read_text(encoding="utf-8", errors="replace")
+        status = "draft-open" if use_draft else ""
+    else:
+        text = request.form.get("text", "").replace("\r\n", "\n")
+        action = request.form.get("action", "check")
+        if action == "download":
+            return Response(text, mimetype="text/plain; charset=utf-8", headers={
+                "Content-Disposition": f'attachment; filename="{path.name}"'})
+    problems = editor.check(fresh_library(), path, text)
+    if request.method == "POST":
+        if action == "save" and not problems:
+            editor.save(path, text)
+            status = "saved"
+        elif action == "save":
+            status = "refused"
+        elif action == "draft":
+            editor.save_draft(path, text)
+            status = "draft"
+    context = _editor_context(root, path, text, problems, status)
+    code = 422 if status == "refused" else 200
+    return render("authors/edit.html", "authors/_editor_result.html", code, **context)
+
+
+@bp.route("/access", methods=["GET", "POST"])
+@admin_required
+def access():
+    """Admins choose which volunteers may edit lessons in the browser."""
+    db = get_db()
+    if request.method == "POST":
+        volunteer = db.get(Volunteer, request.form.get("volunteer", type=int) or 0)
+        if volunteer is None:
+            abort(404)
+        volunteer.author = request.form.get("author") == "1"
+        db.commit()
+        return redirect(url_for("authors.access"))
+    volunteers = db.scalars(select(Volunteer).order_by(Volunteer.username)).all()
+    return render_template("authors/access.html", volunteers=volunteers)
+
+
+def _editor_context(root: Path, path: Path, text: str, problems: list, status: str) -> dict:
+    relative = str(path.relative_to(root.resolve()))
+    context = dict(relative=relative, shown=f"{root.name}/{relative}", text=text,
+                   line_count=text.count("\n") + 1, problems=sorted(problems,
+                                                                   key=lambda p: p.line),
+                   status=status, has_draft=editor.draft_of(path).is_file(),
+                   is_app=editor.is_app(path), preview=None, editing=True, dev=dev_mode())
+    if not editor.is_app(path):
+        context.update(_preview_context(root, path, text))
+    return context
+
+
+def _preview_context(root: Path, path: Path, text: str | None = None) -> dict:
+    found = preview_file(fresh_library(), path, text)
     head, sections = found.sections()
     views = {}
     if found.lesson is not None:
@@ -107,7 +203,7 @@ def _preview_context(root: Path, path: Path) -> dict:
                      **step_context(found.lesson, i, NO_PROGRESS)))
                  for i in range(len(found.lesson.steps))}
     return dict(preview=found, head_problems=head, sections=sections, views=views,
-                since=signature(root), dev=dev_mode())
+                since=signature(root), dev=dev_mode(), author=can_author(current_volunteer()))
 
 
 def _screen_html(entry: CatalogueEntry) -> Markup:

@@ -20,7 +20,7 @@ summary: Example
 topic: example
 minutes: 1
 order: 1
-sources: [Example]
+sources: [{{title: Example, url: "https://example.org/example"}}]
 checked: 2026-01-01
 ---
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trainer.content.lesson import Lesson, LessonError, Problem
-from trainer.content.library import Library, display_path
+from trainer.content.library import Library, check_text, display_path
 from trainer.content.parser import _Collector, _split_steps, parse_lesson
 
 CONTEXT_LINES = 3  # raw lines shown above and below a problem in a file that does not parse
@@ -92,17 +92,21 @@ class Preview:
                         [problem.line])
 
 
-def preview(library: Library, path: Path) -> Preview:
-    """Parse one file fresh from disk and take its problems from a library loaded from
-    the same files: those found across files too (unknown topic, a translation whose
-    steps differ...)."""
+def preview(library: Library, path: Path, text: str | None = None) -> Preview:
+    """Parse one file fresh from disk (or ``text``, what the browser editor holds) with
+    its problems, those found across files too (unknown topic, a translation whose steps
+    differ...): from a library loaded from the same files, or checked against it."""
     root = library.root
     shown = f"{root.name}/{path.resolve().relative_to(root.resolve())}"
-    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    if text is None:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        mine = {str(path), str(path.resolve()), display_path(path)}
+        found = [p for p in library.problems if p.path in mine]
+    else:
+        found = check_text(library, path, text)[1]
+    text = text.replace("\r\n", "\n")
     lines = text.split("\n")
-    mine = {str(path), str(path.resolve()), display_path(path)}
-    problems = sorted((Problem(shown, p.line, p.message) for p in library.problems
-                       if p.path in mine), key=lambda p: p.line)
+    problems = sorted((replace(p, path=shown) for p in found), key=lambda p: p.line)
     locale = path.parent.name
     try:
         lesson: Lesson | None = parse_lesson(text, shown, locale)
