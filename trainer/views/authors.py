@@ -270,12 +270,12 @@ def record(lesson_id: str):
 
 
 def _recording_upload(view: Callable) -> Callable:
-    """A recording is bigger than any form (16 KB): allow its size for this view only,
-    then check the CSRF token (the X-CSRFToken header) as for every other POST."""
+    """A recording is bigger than any form (16 KB; ``web.LARGER_UPLOADS`` allows its size
+    for this view only): check the CSRF token (the X-CSRFToken header) once the body may
+    be read, as for every other POST."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        request.max_content_length = recordings.MAX_BYTES
         if current_app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()
         return view(*args, **kwargs)
