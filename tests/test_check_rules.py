@@ -347,3 +347,15 @@ def test_a_screen_registered_without_its_reads_is_checked_as_before():
         assert "does not show 'row2'" in found(text.replace("tap: row1", "tap: row2"))[0][1]
     finally:
         del SCREENS["test.undeclared"]
+
+
+def test_a_pattern_that_repeats_a_repeat_is_a_problem_at_its_line(lessons_dir):
+    """(a+)+$ stalls the server for seconds on 26 characters that almost match (#20)."""
+    from trainer.content.library import load_library
+
+    step = ("```step\nid: type-it\nscreen: vneid.login\ntype:\n  field: id_number\n"
+            "  pattern: '(a+)+$'\n```\n")
+    text = lesson_text(steps=1) + "\n## Gõ\n\nGõ.\n\n" + step
+    lessons_dir("vi/x.md", text)
+    problems = [p for p in load_library(lessons_dir.root).problems if "(a+)+" in p.message]
+    assert len(problems) == 1 and problems[0].line == line_of(text, "pattern:")

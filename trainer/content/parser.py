@@ -42,6 +42,7 @@ from trainer.content.lesson import (
     freeze,
 )
 from trainer.content.messages import P_
+from trainer.content.patterns import nested_quantifier
 from trainer.content.practice_card import CARDS, FIELDS
 from trainer.screens import SCREENS, buttons_for, item_ids, marks_for, state_keys
 
@@ -616,6 +617,12 @@ def _interaction(kind: str, value: Any, at: Any, out: _Collector) -> Interaction
                                                 "expression: {error}."),
                         P_("Correct it, or give the answers with 'answer:' instead."),
                         error=str(exc))
+                return None
+            if nested_quantifier(str(pattern)):
+                out.add(at(kind, "pattern"), P_("This pattern repeats something that "
+                                                "repeats, like (a+)+: an answer that almost "
+                                                "matches could stall the server."),
+                        P_("Remove the outer + or *, or give the answers with 'answer:'."))
                 return None
         card = value.get("card")
         if card is not None and card not in FIELDS:
