@@ -243,3 +243,15 @@ def test_a_cache_folder_that_cannot_be_written_only_loses_the_voice(make_app, le
     page = app.test_client().get("/lessons/nghe/1")
     assert page.status_code == 200
     assert parts(page.text)[0][0]["voice"] == ""
+
+
+@needs_voice
+def test_a_lesson_not_yet_translated_is_spoken_in_its_own_language(site):
+    """English page, Vietnamese lesson (no English twin yet): the instruction is in
+    Vietnamese words, so the Vietnamese voice says it, not the English one."""
+    client = site.test_client()
+    client.set_cookie("lang", "en")
+    page = client.get("/lessons/nghe/1").get_data(as_text=True)
+    said = {p["say"]: p["voice"] for button in parts(page) for p in button}
+    step = next(v for s, v in said.items() if "Tin nhắn" in s)
+    assert step.startswith("/speech/vi/")

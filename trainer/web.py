@@ -687,11 +687,12 @@ def speech_cache() -> Path:
     return Path(current_app.config["SPEECH_CACHE_DIR"])
 
 
-def speech_parts(text: str | list[str], audio: str = "") -> list[dict[str, str]]:
+def speech_parts(text: str | list[str], audio: str = "", lang: str = "") -> list[dict[str, str]]:
     """What "Nghe" says, as parts played one after another (a caller's lines), each
     with the URL of the recording made for exactly its words and of the server's
-    voice (empty when there is none). ``audio``: a recording the lesson file names."""
-    lang = str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    voice (empty when there is none). ``audio``: a recording the lesson file names.
+    ``lang``: the words' language when it is the lesson's, else the page's."""
+    lang = lang or str(get_locale() or current_app.config["DEFAULT_LOCALE"])
     parts = []
     for i, said in enumerate([text] if isinstance(text, str) else list(text)):
         key = voice.remember(speech_cache(), lang, said)
