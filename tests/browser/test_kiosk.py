@@ -172,7 +172,9 @@ def test_the_camera_reads_a_learner_card(server, server_env, browser, tmp_path):
         page.set_default_timeout(15_000)
         become_kiosk(page, base)
         page.get_by_role("button", name=re.compile("Bắt đầu học")).click()
-        page.wait_for_url(base + "/")  # the camera found the card and opened it
+        # the camera found the card and opened it; the kiosk asks before switching (#20)
+        page.get_by_role("button", name="Đúng, học tiếp").click()
+        page.wait_for_url(base + "/")
         signed_in_as(page, base, "Bà Năm")
     finally:
         camera.close()
