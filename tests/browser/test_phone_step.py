@@ -256,14 +256,14 @@ def test_finding_a_red_flag_leaves_the_screen_where_she_was_looking(server, brow
     page = context.new_page()
     page.goto(f"{server.url}/lessons/{lesson.id}/{index + 1}")
     for name in reversed(flags):  # the lowest first: the page is scrolled down to it
-        part = page.locator(f'#step .device-form [name="target"][value="{name}"]')
+        part = page.locator(f'#step .device-form [name="target"][value="{name}"]').first
         part.scroll_into_view_if_needed()  # then low on the screen, clear of the bar and message
         page.evaluate("y => window.scrollBy(0, y)",
                       part.evaluate("e => e.getBoundingClientRect().top") - 440)
         before, top = settled(page), part.evaluate("e => e.getBoundingClientRect().top")
         part.click()
         page.wait_for_function(f"() => window.__settled > {before}")
-        after = page.locator(f'#step .device-form [name="target"][value="{name}"]')
+        after = page.locator(f'#step .device-form [name="target"][value="{name}"]').first
         expect(after).to_have_class(re.compile("found"))
         assert abs(after.evaluate("e => e.getBoundingClientRect().top") - top) <= 2
     context.close()

@@ -77,6 +77,9 @@ def seconds(body: bytes) -> float:
 def press_listen(page, where: str = ".listen-step"):
     """Press "Nghe" and return the app's answer for the sound it played."""
     button = page.locator(f"#step {where} .listen").first
+    toggle = page.locator("#step .more-toggle")
+    if not button.is_visible() and toggle.count():  # on a phone "Nghe" is behind "Xem thêm"
+        toggle.first.click()
     with page.expect_response(re.compile(r"/speech/vi/(voice|recorded)/")) as sound:
         button.click()
     return button, sound.value
