@@ -15,6 +15,8 @@ from sqlalchemy.orm import close_all_sessions
 
 from trainer import create_app
 from trainer import db as database
+from trainer.screens import SCREENS
+from trainer.screens.kit import APPS, load_apps
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TRAINER_TEST_DATABASE_URL")
@@ -32,6 +34,28 @@ def fresh_database_url(tmp_path: Path) -> str:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     return PG_URL
+
+
+@pytest.fixture(scope="session")
+def bundled_screens() -> tuple[dict, dict]:
+    """The screen registry with the bundled apps, as the shipped lessons see it."""
+    load_apps(ROOT / "lessons" / "apps")
+    return dict(SCREENS), dict(APPS)
+
+
+@pytest.fixture(autouse=True)
+def screen_registry(bundled_screens):
+    """Every test starts from the bundled apps and leaves them so: the registry is one
+    per process, and a test that loads a folder without (or with other) apps must not
+    change what the next test file's lessons can use."""
+    def restore() -> None:
+        for registry, saved in zip((SCREENS, APPS), bundled_screens, strict=True):
+            registry.clear()
+            registry.update(saved)
+
+    restore()
+    yield
+    restore()
 
 
 @pytest.fixture

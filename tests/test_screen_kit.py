@@ -26,15 +26,6 @@ from trainer.screens.kit import APPS, KINDS, load_apps, unsafe_svg
 BUNDLED = ROOT / "lessons" / "apps"
 
 
-@pytest.fixture(autouse=True)
-def bundled_apps():
-    """Tests here load other app folders; start from the bundled apps (another test file
-    may have loaded a folder without them) and put them back afterwards."""
-    load_apps(BUNDLED)
-    yield
-    load_apps(BUNDLED)
-
-
 def write_app(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"

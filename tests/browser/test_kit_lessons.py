@@ -17,19 +17,11 @@ from trainer.answers import accepted_answers
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Step, Tap, Type
 from trainer.content.library import load_library
 from trainer.screens import SCREENS
-from trainer.screens.kit import load_apps
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
 KIT_LESSONS = sorted(i for i in LIBRARY.ids()
                      if any(SCREENS[s.screen].kit is not None for s in LIBRARY.get(i, "vi").steps))
-
-
-@pytest.fixture(autouse=True)
-def bundled_apps():
-    """Other test files load lesson folders without the bundled apps into the same screen
-    registry; these lessons need them."""
-    load_apps(LESSONS_DIR / "apps")
 
 
 @pytest.fixture(scope="module")
