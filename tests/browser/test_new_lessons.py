@@ -23,7 +23,8 @@ from trainer.screens import SCREENS
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
-NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh")
+NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh",
+       "vneid-bao-lua-dao")
 SHOW_ME = re.compile("Cho tôi xem|Show me")
 
 
