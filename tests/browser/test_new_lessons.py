@@ -24,7 +24,7 @@ from trainer.screens import SCREENS
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
 NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh",
-       "vneid-bao-lua-dao")
+       "vneid-bao-lua-dao", "vneid-kham-benh")
 SHOW_ME = re.compile("Cho tôi xem|Show me")
 
 
@@ -146,7 +146,8 @@ def walk(page, server: LiveServer, lesson: Lesson, locale: str) -> None:
         answer_right(page, lesson, step)
         page.locator("#step .btn-next").click()
     page.wait_for_selector(".done-page")
-    assert shown_me, f"{lesson.id}: no tap step had a wrong button to try"
+    if any(isinstance(s.interaction, Tap) for s in lesson.steps):
+        assert shown_me, f"{lesson.id}: no tap step had a wrong button to try"
 
 
 def right_options(lesson: Lesson) -> list[str]:
@@ -193,3 +194,37 @@ def test_fake_fine_letter_is_looked_up_at_the_police_site_and_its_qr_never_scann
         right = right_options(lesson)
         assert "csgt.bocongan.gov.vn" in right[0] and "dichvucong.gov.vn" in right[1]
         assert not any("quét" in o and "không" not in o for o in right)
+
+
+def test_the_fake_social_insurance_call_is_hung_up_and_the_account_entered_in_vneid():
+    """A 'BHXH' call asking to update the payment account is a scam; the account is entered
+    by the learner herself: An sinh xã hội → Tài khoản hưởng an sinh xã hội → bank, number,
+    Xác nhận (VnExpress 31/08/2025)."""
+    lesson = LIBRARY.lessons[("vneid-tai-khoan-an-sinh", "vi")]
+    judge = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Judge))
+    assert judge.answer == "scam" and "1900 9068" in judge.why
+    taps = [s.interaction.target for s in lesson.steps if isinstance(s.interaction, Tap)]
+    assert taps == ["hang-up", "app-vneid", "social-security", "payment-account",
+                    "choose-bank", "bank-agribank", "confirm"]
+    assert lesson.state_at(len(lesson.steps) - 1)["ss_sent"] is True
+
+
+def test_after_a_scam_the_bank_is_called_before_the_report_in_vneid():
+    lesson = LIBRARY.lessons[("vneid-bao-lua-dao", "vi")]
+    right = right_options(lesson)
+    assert "ngân hàng" in right[0] and "phong tỏa" in right[0]  # first: freeze
+    assert "bất kỳ cơ quan công an" in right[1] and "vneid" in right[1]
+    assert any("tinnhiemmang.vn/website-lua-dao" in o for o in right)
+    assert any("5656" in o for o in right)
+    keys = [s.key for s in lesson.steps]
+    assert keys.index("call-bank") < keys.index("open-petitions") < keys.index("send")
+    assert "duy nhất" not in " ".join(right) and "chỉ công an" not in " ".join(right)
+
+
+def test_the_health_card_is_shown_from_the_wallet_and_the_health_book_replaces_paper():
+    lesson = LIBRARY.lessons[("vneid-kham-benh", "vi")]
+    taps = [s.interaction.target for s in lesson.steps if isinstance(s.interaction, Tap)]
+    assert taps[:2] == ["tab-wallet", "health-card"]  # bottom menu, then the card
+    keys = [s.key for s in lesson.steps]
+    assert keys.index("open-health-card") < keys.index("passcode")  # choose, then passcode
+    assert "health-book" in taps and "visits" in taps and "prescriptions" in taps
