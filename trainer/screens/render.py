@@ -196,7 +196,11 @@ def kit_app_icon(app: KitApp) -> str:
 
 def tapped_words(lesson: Lesson, index: int, target: str) -> str:
     """What a tapped target says on step ``index``'s screen ("Zalo" for ``app-zalo``), so
-    the volunteer's board can say "bấm Zalo"; the target's name if it is not drawn."""
-    screen = draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction,
-                                                  taps=False))
-    return target_label(str(screen), target)[:60] or target
+    the volunteer's board can say "bấm Zalo"; the target's name if it is not drawn. Kept
+    like the screen: the board asks again for every stuck learner on every refresh."""
+    def words() -> str:
+        screen = draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction,
+                                                      taps=False))
+        return target_label(str(screen), target)[:60] or target
+
+    return str(render_kept(lesson, ("tapped", index, target), words))  # plain text
