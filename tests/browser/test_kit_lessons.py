@@ -93,8 +93,11 @@ def test_learner_plays_a_kit_lesson_to_the_end_on_a_touch_phone(kit_server, new_
             wrong = sorted(drawn - {step.interaction.target, "home"})[0]
             tap(page, wrong)
             expect(page.locator("#step .feedback.try, #step .feedback.warn")).to_be_visible()
-            while page.locator("#step .btn-hint").count():
+            hints = page.locator("#step .hint")
+            while page.locator("#step .btn-hint").count():  # wait for each hint: the
+                before = hints.count()                       # button goes with the last
                 page.locator("#step .btn-hint").click()
+                expect(hints).to_have_count(before + 1)
             page.get_by_role("button", name=re.compile("Cho tôi xem")).click()  # "show me"
             shown = page.locator(f'#step [data-target="{step.interaction.target}"].show-me')
             expect(shown).to_be_visible()
