@@ -67,7 +67,7 @@ VARIANTS = [
                                                             "dates": "01/12 – 10/12/2026"}]},
      ["TRẦN VĂN MẪU", "01/12 – 10/12/2026"]),
     ("vneid.procedure_form", {"part": "guest"}, ["Thông tin người lưu trú",
-                                                 "Người thông báo đồng thời là người lưu trú",
+                                                 "Người thông báo là người lưu trú",
                                                  "Lưu trú từ ngày", "Lưu"]),
     ("vneid.procedure_form", {"procedure": "birth-registration", "part": None},
      ["Thông tin của trẻ", "Giấy chứng sinh", "Đính kèm ảnh giấy chứng sinh"]),
