@@ -226,7 +226,8 @@ def test_password_checklist_ticks_only_the_rules_met():
 
 OUR_LESSONS = ("vneid-account-levels", "vneid-register-level-1", "vneid-activate", "vneid-login",
                "vneid-forgot", "vneid-wallet", "vneid-nfc-chip", "vneid-safety",
-               "phone-getting-started")
+               "phone-getting-started", "vneid-stay-notice", "portal-birth",
+               "vneid-criminal-record")
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
