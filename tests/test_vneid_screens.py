@@ -67,7 +67,7 @@ VARIANTS = [
                                                             "dates": "01/12 – 10/12/2026"}]},
      ["TRẦN VĂN MẪU", "01/12 – 10/12/2026"]),
     ("vneid.procedure_form", {"part": "guest"}, ["Thông tin người lưu trú",
-                                                 "Người thông báo đồng thời là người lưu trú",
+                                                 "Người thông báo là người lưu trú",
                                                  "Lưu trú từ ngày", "Lưu"]),
     ("vneid.procedure_form", {"procedure": "birth-registration", "part": None},
      ["Thông tin của trẻ", "Giấy chứng sinh", "Đính kèm ảnh giấy chứng sinh"]),
@@ -226,7 +226,8 @@ def test_password_checklist_ticks_only_the_rules_met():
 
 OUR_LESSONS = ("vneid-account-levels", "vneid-register-level-1", "vneid-activate", "vneid-login",
                "vneid-forgot", "vneid-wallet", "vneid-nfc-chip", "vneid-safety",
-               "phone-getting-started")
+               "phone-getting-started", "vneid-stay-notice", "portal-birth",
+               "vneid-criminal-record")
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
