@@ -146,8 +146,7 @@ def new_class():
             db.rollback()
             form.title.errors.append(_("Chưa tạo được lớp. Bác bấm lại nút Tạo lớp."))
         else:
-            db.commit()
-            return redirect(url_for(".show_class", class_id=klass.id), code=303)
+            return _back_to_class(klass)
     return render_template("volunteer/class_new.html", me=current_volunteer(), form=form,
                            topics=_topics()), 400 if form.errors else 200
 
@@ -163,8 +162,7 @@ def edit_class(class_id: int):
     if form.validate_on_submit():
         classes.edit_class(klass, form.title.data, form.held_on.data, form.commune.data,
                            form.village.data, form.lesson.data, form.organiser.data)
-        get_db().commit()
-        return redirect(url_for(".show_class", class_id=klass.id), code=303)
+        return _back_to_class(klass)
     return render_template("volunteer/class_new.html", me=current_volunteer(), klass=klass,
                            form=form, topics=_topics()), 400 if form.errors else 200
 
@@ -187,9 +185,7 @@ def show_class(class_id: int):
 @volunteer_required
 def class_members(class_id: int):
     """The member list on the class page, polled so newcomers appear."""
-    klass = _own_class(class_id)
-    return render_template("volunteer/_members.html", klass=klass,
-                           poll=current_app.config["CLASS_POLL_SECONDS"])
+    return _polled("volunteer/_members.html", class_id)
 
 
 @bp.get("/classes/<int:class_id>/qr.svg")
@@ -210,8 +206,7 @@ def end_class(class_id: int):
     if request.method == "GET":
         return render_template("volunteer/class_end.html", me=current_volunteer(), klass=klass)
     classes.end_class(klass)
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/close")
@@ -226,8 +221,7 @@ def close_class(class_id: int):
 def reopen_class(class_id: int):
     klass = _own_class(class_id)
     classes.reopen_class(klass, dt.date.today())
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/helpers")
@@ -240,8 +234,7 @@ def add_helper(class_id: int):
     except classes.ClassError:
         db.rollback()
         return redirect(url_for(".show_class", class_id=klass.id, helper="unknown"), code=303)
-    db.commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/helpers/<int:volunteer_id>/remove")
@@ -249,8 +242,7 @@ def add_helper(class_id: int):
 def remove_helper(class_id: int, volunteer_id: int):
     klass = _own_class(class_id)
     classes.remove_helper(klass, volunteer_id)
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/lock")
@@ -259,8 +251,7 @@ def lock_class(class_id: int):
     """"Khoá lớp": everyone is in, so the code on the projector lets nobody else join."""
     klass = _own_class(class_id)
     klass.locked = request.form.get("locked") == "1"
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 # --- the projector: "Vào lớp" slide and presenter ---------------------------------------------
@@ -280,9 +271,8 @@ def welcome(class_id: int):
 @bp.get("/classes/<int:class_id>/count")
 @volunteer_required
 def joined_count(class_id: int):
-    klass = _own_class(class_id)
-    return render_template("volunteer/_joined_count.html", klass=klass,
-                           poll=current_app.config["CLASS_POLL_SECONDS"])
+    """How many joined, on the "Vào lớp" slide (polled)."""
+    return _polled("volunteer/_joined_count.html", class_id)
 
 
 @bp.get("/classes/<int:class_id>/present")
@@ -570,6 +560,19 @@ def places():
 # --- helpers ------------------------------------------------------------------------------
 
 ADDRESS_KEY = "class_address"  # the LAN address the volunteer picked for the QR
+
+
+def _back_to_class(klass: ClassSession) -> Response:
+    """After a class is created or changed: save it and show its page (303, so that
+    reloading the page does not send the form twice)."""
+    get_db().commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+
+
+def _polled(template: str, class_id: int) -> str:
+    """A part of a class's page that the page fetches again every CLASS_POLL_SECONDS."""
+    return render_template(template, klass=_own_class(class_id),
+                           poll=current_app.config["CLASS_POLL_SECONDS"])
 
 
 def _own_class(class_id: int) -> ClassSession:
