@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+import threading
 import uuid
 from pathlib import Path
 
@@ -167,6 +168,24 @@ def lessons_dir(tmp_path: Path):
 
     write.root = root  # type: ignore[attr-defined]
     return write
+
+
+def run_parallel(count: int, request) -> list:  # noqa: ANN001
+    """``request(i)`` from ``count`` threads released together (a barrier), so that
+    they race as simultaneous requests do; the results in the order of ``i``."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def go(i: int) -> None:
+        barrier.wait()
+        results[i] = request(i)
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
 
 
 def lesson_text(lesson_id: str = "test-lesson", steps: int = 2, extra: str = "") -> str:

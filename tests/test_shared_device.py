@@ -11,13 +11,12 @@ import os
 import re
 import stat
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PG_URL, ROOT, htmx, lesson_text
+from tests.conftest import PG_URL, ROOT, htmx, lesson_text, run_parallel
 from trainer import models, progress
 from trainer.classroom import auth, kiosk
 from trainer.models import ClassSession, KioskLogin, Learner, Volunteer
@@ -327,23 +326,6 @@ def test_a_kiosk_cookie_ends_with_the_browser(kiosk_app):
 
 
 # --- 6. tries reserved atomically ---------------------------------------------------------------
-
-def run_parallel(count: int, request) -> list:  # noqa: ANN001
-    """``request(i)`` from ``count`` threads released together."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def go(i: int) -> None:
-        barrier.wait()
-        results[i] = request(i)
-
-    threads = [threading.Thread(target=go, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
 
 def kiosk_login_id(app) -> int:
     with db_of(app) as db:
