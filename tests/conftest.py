@@ -170,6 +170,18 @@ def lessons_dir(tmp_path: Path):
     return write
 
 
+@pytest.fixture
+def lesson_app(make_app, lessons_dir):
+    """``lesson_app(steps, **config)``: an app whose library is the one lesson
+    "test-lesson", with that many tap steps."""
+
+    def build(steps: int = 3, **config):
+        lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=steps))
+        return make_app(LESSONS_DIR=str(lessons_dir.root), **config)
+
+    return build
+
+
 def run_parallel(count: int, request) -> list:  # noqa: ANN001
     """``request(i)`` from ``count`` threads released together (a barrier), so that
     they race as simultaneous requests do; the results in the order of ``i``."""

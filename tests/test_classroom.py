@@ -338,10 +338,8 @@ def test_presenter_moves_and_highlights(app):
 # --- kiosk, cards, certificates -----------------------------------------------------------
 
 @pytest.fixture
-def kiosk_app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=1))
-    return make_app(LESSONS_DIR=str(lessons_dir.root), KIOSK=True, KIOSK_IDLE_SECONDS=5,
-                    KIOSK_ASK_SECONDS=60)
+def kiosk_app(lesson_app):
+    return lesson_app(steps=1, KIOSK=True, KIOSK_IDLE_SECONDS=5, KIOSK_ASK_SECONDS=60)
 
 
 def test_kiosk_start_screen_sign_in_with_pin_and_end(kiosk_app):

@@ -8,16 +8,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import lesson_text, run_parallel
+from tests.conftest import run_parallel
 from trainer.models import Attempt, Learner, StepEvent
 
 COPIES = 6
 
 
 @pytest.fixture
-def app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root))
+def app(lesson_app):
+    return lesson_app(steps=3)
 
 
 def count(app, model, *where) -> int:

@@ -25,16 +25,13 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture
-def app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root))
+def app(lesson_app):
+    return lesson_app(steps=3)
 
 
 @pytest.fixture
-def kiosk_app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root), KIOSK=True, KIOSK_IDLE_SECONDS=5,
-                    KIOSK_ASK_SECONDS=5)
+def kiosk_app(lesson_app):
+    return lesson_app(steps=3, KIOSK=True, KIOSK_IDLE_SECONDS=5, KIOSK_ASK_SECONDS=5)
 
 
 def db_of(app):
