@@ -138,6 +138,14 @@ checked: 2026-11-20
 ---
 """
 
+
+def front(state: str = "", lesson_id: str = "x") -> str:
+    """FRONT for ``lesson_id``, with the lesson's ``state:`` (indented YAML) if given."""
+    text = FRONT.format(id=lesson_id)
+    if state:
+        text = text.replace("\n---\n", "\nstate:\n" + state.rstrip() + "\n---\n", 1)
+    return text
+
 TAP_STEP = """\
 ## Mở tin nhắn
 

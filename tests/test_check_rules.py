@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FRONT, ROOT, lesson_text
+from tests.conftest import ROOT, front, lesson_text
 from trainer.answers import Submission, check
 from trainer.content import messages
 from trainer.content.lesson import LessonError, Tap
@@ -39,13 +39,6 @@ def found(text: str, lang: str = "en") -> list[tuple[int, str]]:
 
 def line_of(text: str, needle: str) -> int:
     return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
-
-
-def front(state: str = "") -> str:
-    text = FRONT.format(id="x")
-    if state:
-        text = text.replace("\n---\n", "\nstate:\n" + state.rstrip() + "\n---\n", 1)
-    return text
 
 
 ZALO = """\
