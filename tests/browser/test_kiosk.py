@@ -16,7 +16,7 @@ from tests.browser.conftest import CHROMIUM, KIOSK, PHONE, shot
 from tests.conftest import lesson_text
 from trainer import create_app, progress, web
 from trainer import db as database
-from trainer.classroom import auth, kiosk
+from trainer.classroom import auth, cards
 
 PASSWORD = "volunteer pass"
 
@@ -45,7 +45,7 @@ def card_holder(server_env, base: str) -> tuple[str, str]:
         auth.create_volunteer(db, "tnv", PASSWORD, display_name="Tình nguyện viên Minh")
         learner = progress.get_or_create_learner(db, progress.new_public_id())
         learner.display_name = "Bà Năm"
-        code = kiosk.show_code(kiosk.card_code(db, learner))
+        code = cards.show_code(cards.learner_code(db, server_env["SECRET_KEY"], learner))
         db.commit()
         url = web.card_url(learner)
     app.extensions["engine"].dispose()
