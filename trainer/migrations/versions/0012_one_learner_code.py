@@ -36,6 +36,12 @@ def _code_hash(secret: str, code: str) -> str:
 
 
 def upgrade() -> None:
+    conn = op.get_bind()
+    kiosk_codes = conn.execute(sa.text("SELECT learner_id, code FROM card_code")).all()
+    secret = op.get_context().config.attributes.get("secret_key")
+    if kiosk_codes and not secret:  # before any change (SQLite does not undo DDL)
+        raise RuntimeError("Migration 0012 hashes the kiosk card codes with SECRET_KEY: "
+                           "run it through `trainer db upgrade` (or `trainer serve`).")
     op.create_table(
         "learner_code",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,25 +58,14 @@ def upgrade() -> None:
     with op.batch_alter_table("learner_card", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seed", sa.String(length=32), nullable=True))
 
-    conn = op.get_bind()
     conn.execute(sa.text(
         "INSERT INTO learner_code (learner_id, code_hash, created_at) "
         "SELECT id, resume_hash, CURRENT_TIMESTAMP FROM learner WHERE resume_hash IS NOT NULL"))
-    kiosk_codes = conn.execute(sa.text("SELECT learner_id, code FROM card_code")).all()
-    if kiosk_codes:
-        secret = op.get_context().config.attributes.get("secret_key")
-        if not secret:
-            raise RuntimeError("Migration 0012 hashes the kiosk card codes with SECRET_KEY: "
-                               "run it through `trainer db upgrade` (or `trainer serve`).")
-        taken = {row[0] for row in conn.execute(sa.text("SELECT code_hash FROM learner_code"))}
-        for learner_id, code in kiosk_codes:
-            digest = _code_hash(secret, code)
-            if digest not in taken:  # (a 6-letter kiosk code never existed; just in case)
-                taken.add(digest)
-                conn.execute(sa.text(
-                    "INSERT INTO learner_code (learner_id, code_hash, created_at) "
-                    "VALUES (:learner, :digest, CURRENT_TIMESTAMP)"),
-                    {"learner": learner_id, "digest": digest})
+    # Kiosk codes (8 letters, unique) never hash like a resume code (6 letters).
+    for learner_id, code in kiosk_codes:
+        conn.execute(sa.text("INSERT INTO learner_code (learner_id, code_hash, created_at) "
+                             "VALUES (:learner, :digest, CURRENT_TIMESTAMP)"),
+                     {"learner": learner_id, "digest": _code_hash(secret, code)})
 
     op.drop_table("card_code")
     with op.batch_alter_table("learner", schema=None) as batch_op:
