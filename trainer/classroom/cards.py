@@ -98,9 +98,14 @@ def learner_code(db: Session, secret: str, learner: Learner) -> str:
     return _shown_code(db, secret, learner) or _add_code(db, secret, learner)
 
 
-def has_code(db: Session, learner: Learner | None) -> bool:
-    return learner is not None and db.scalar(
-        select(LearnerCode.id).where(LearnerCode.learner_id == learner.id).limit(1)) is not None
+def code_to_show(db: Session, secret: str, learner: Learner | None) -> str | None:
+    """Her code as printed ("KXM 4RT") if she has one, else None: pages that offer a
+    code show it once she asked for it (the caller commits: a learner with only a code
+    from before 0012 is given one that can be shown)."""
+    if learner is None or db.scalar(select(LearnerCode.id).where(
+            LearnerCode.learner_id == learner.id).limit(1)) is None:
+        return None
+    return show_code(learner_code(db, secret, learner))
 
 
 def learner_from_code(db: Session, secret: str, typed: str) -> Learner | None:

@@ -289,13 +289,9 @@ def resume_new():
 @bp.get("/resume/code")
 def resume_code():
     """Her code, large, to write down or print: the same code as on her card."""
-    learner = current_learner()
     db = get_db()
-    shown = None
-    if cards.has_code(db, learner):
-        shown = cards.show_code(cards.learner_code(db, current_app.config["SECRET_KEY"],
-                                                   learner))
-        db.commit()
+    shown = cards.code_to_show(db, current_app.config["SECRET_KEY"], current_learner())
+    db.commit()
     return render("resume/code.html", "resume/code.html", shown=shown)
 
 
