@@ -35,6 +35,7 @@ from trainer.web import (
     get_db,
     kiosk_device,
     kiosk_mode,
+    phone_bases,
     start_kiosk_session,
 )
 
@@ -77,7 +78,7 @@ def who():
     # Only learners of recent classes: the list never shows everyone on the server.
     since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
     return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db(), since, _here()),
-                           pictures=kiosk.PICTURES)
+                           pictures=kiosk.PICTURES, origins=phone_bases())
 
 
 def _here() -> str:
@@ -193,7 +194,8 @@ def typed_code():
         session["learner"] = learner.public_id
         return redirect(url_for("home.index"), code=303)
     return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(db, since, _here()),
-                           pictures=kiosk.PICTURES, code_error=error), status
+                           pictures=kiosk.PICTURES, origins=phone_bases(),
+                           code_error=error), status
 
 
 def _this_device() -> int | None:
