@@ -75,6 +75,8 @@ def test_the_card_shows_one_code_for_another_phone_and_for_a_kiosk(make):
         if not database_is_pg(db):  # nowhere in the whole database
             raw = db.connection().connection.dbapi_connection
             assert code.replace(" ", "") not in "\n".join(raw.iterdump())
+    download = phone.get("/my-data/download").get_data(as_text=True)
+    assert "learner_code" in download and '"seed"' not in download and "hash" not in download
     other = app.test_client()
     assert other.post("/resume", data={"code": code.lower()}).status_code == 303
     assert signed_in_as(other) == public_id
