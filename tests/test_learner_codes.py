@@ -319,3 +319,22 @@ def test_a_public_address_wins_on_every_card(make, on_a_network):
     page = laptop.get("/my-card").get_data(as_text=True)
     token = token_of(app, signed_in_as(laptop))
     assert qr.svg_inline(f"https://tapso.example/c/{token}") in page
+
+
+def test_upgrading_an_old_laptop_keeps_every_learners_progress(database_url):
+    """SQLite changes a table by copying it and dropping the old one; with foreign keys on,
+    the drop deleted every row pointing at it (0007 and 0012 change ``learner``: every
+    attempt went). Migrations run with foreign keys off."""
+    engine = database.make_engine(database_url)
+    database.upgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO learner (id, public_id, created_at) VALUES "
+                          "(1, 'old', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO attempt (uid, learner_id, lesson_id, started_at) "
+                          "VALUES ('a-1', 1, 'test-lesson', CURRENT_TIMESTAMP)"))
+    database.upgrade(engine, secret_key=SECRET)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attempt")).scalar() == 1
+        if conn.dialect.name == "sqlite":  # and foreign keys are on again afterwards
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
