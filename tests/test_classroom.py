@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import htmx, lesson_text
 from trainer import progress
-from trainer.classroom import auth, classes, kiosk
+from trainer.classroom import auth, cards, classes, kiosk
 from trainer.models import ClassMember, ClassSession, Learner, Volunteer
 
 PASSWORD = "correct horse"
@@ -402,7 +402,7 @@ def test_learner_card_resumes_progress_on_another_device_after_asking(app, clien
     with app.app_context():
         db = app.extensions["sessionmaker"]()
         learner = db.query(Learner).filter_by(public_id=public_id).one()
-        token = kiosk.new_card(db, learner)
+        token = cards.new_card(db, app.config["SECRET_KEY"], learner)
         db.commit()
         db.close()
     other = app.test_client()

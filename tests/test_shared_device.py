@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PG_URL, ROOT, htmx, lesson_text, run_parallel
 from trainer import models, progress
-from trainer.classroom import auth, kiosk
+from trainer.classroom import auth, cards, kiosk
 from trainer.models import ClassSession, KioskLogin, Learner, Volunteer
 
 PASSWORD = "correct horse"
@@ -201,7 +201,7 @@ def test_an_error_page_never_gives_a_cookieless_request_a_new_cookie(make_app):
 def card_token(app, public_id: str) -> str:
     with db_of(app) as db:
         learner = progress.find_learner(db, public_id)
-        token = kiosk.new_card(db, learner)
+        token = cards.new_card(db, app.config["SECRET_KEY"], learner)
         db.commit()
         return token
 
@@ -247,7 +247,7 @@ def test_card_tokens_are_random_hashed_and_revocable(app):
         card = models.LearnerCard
         assert db.scalar(select(func.count()).select_from(card)
                          .where(card.token_hash == first)) == 0  # only a hash is kept
-    assert learner.get("/my-card").status_code == 200  # printing a new card …
+    assert learner.post("/my-card/new").status_code == 303  # printing a new card …
     assert app.test_client().get(f"/c/{first}").status_code == 404  # … revokes the old one
     with db_of(app) as db:
         assert [c.revoked_at is None for c in db.scalars(select(card).order_by(card.id))] == \
@@ -382,7 +382,7 @@ def test_tries_of_a_passed_window_are_deleted(app):
         old = dt.datetime(2020, 1, 1)
         db.add(TryCounter(key="login:an|10.0.0.1", tries=3, since=old))
         db.commit()
-        assert limits.reserve(db, "join:10.0.0.2", 5, limits.JOIN_WINDOW)
+        assert limits.reserve(db, "join:10.0.0.2", 5, limits.JOIN.window)
         assert db.scalar(select(func.count()).select_from(TryCounter)) == 1
 
 
@@ -507,7 +507,7 @@ def test_join_codes_cannot_be_guessed_and_titles_show_only_after_joining(app):
         fake.get_data(as_text=True).replace("ZZZZZZ", "")
     assert "Lớp bí mật" not in real.get_data(as_text=True)
     codes = [stranger.post(f"/join/WRONG{i}", data={"name": "X"}).status_code
-             for i in range(limits.JOIN_LIMIT)]
+             for i in range(limits.JOIN.tries)]
     assert set(codes) == {404}
     assert stranger.post(f"/join/{code}", data={"name": "X"}).status_code == 429
     assert stranger.post("/join", data={"code": code}).status_code == 429

@@ -217,7 +217,7 @@ def _create_database(app: Flask) -> None:
     if engine.url.get_backend_name() == "sqlite":
         try:
             if database.current_revision(engine) != database.head_revision():
-                database.upgrade(engine)
+                database.upgrade(engine, secret_key=app.config["SECRET_KEY"])
         except CommandError as exc:  # e.g. written by a newer version of Tập Số
             raise click.ClickException(f"The database cannot be upgraded: {exc}") from exc
     elif not database.is_usable(engine):

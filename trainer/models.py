@@ -61,9 +61,6 @@ class Learner(Base):
     display_name: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     settings: Mapped[str | None] = mapped_column(String(60))  # trainer.a11y.Prefs, encoded
-    # "Mã học tiếp": a keyed hash of the short code that brings her progress to another
-    # phone (trainer.progress.new_resume_code); the code itself is never stored here.
-    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[list[Attempt]] = relationship(back_populates="learner")
 
 
@@ -132,26 +129,15 @@ class Volunteer(Base):
 
 class TryCounter(Base):
     """Tries of something guessable (a volunteer login per name and address, a class code
-    per address) within a window. In the database, not in process memory, so the limit
-    holds across every server process; each try is reserved by one atomic UPDATE before
-    it is checked (``trainer.classroom.limits``). Rows of a window that has passed are
-    deleted on the next try anywhere."""
+    or a learner code per address) within a window. In the database, not in process
+    memory, so the limit holds across every server process; each try is reserved by one
+    atomic UPDATE before it is checked (``trainer.classroom.limits``). Rows of a window
+    that has passed are deleted on the next try anywhere."""
 
     __tablename__ = "try_counter"
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     tries: Mapped[int] = mapped_column(Integer, default=0)
     since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-class ResumeTry(Base):
-    """A wrong "mã học tiếp" typed from an address: the rate limit lives in the database
-    so it holds across server processes and restarts."""
-
-    __tablename__ = "resume_try"
-    __table_args__ = (Index("ix_resume_try_address_at", "address", "created_at"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    address: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class ClassSession(Base):
@@ -228,8 +214,28 @@ class LearnerCard(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     learner_id: Mapped[int] = parent_id("learner")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token is HMAC(SECRET_KEY, seed) (trainer.classroom.cards): the card page can show
+    # the same card again, while the database alone gives no token away. None on cards
+    # printed before migration 0012 (they work until revoked, but cannot be shown again).
+    seed: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LearnerCode(Base):
+    """The short code on a learner card ("mã học tiếp"), typed on another phone or on a
+    kiosk. Only HMAC(SECRET_KEY, code) is stored, found with one indexed lookup; the code
+    shown is HMAC(SECRET_KEY, seed) in the code alphabet (trainer.classroom.cards). A
+    learner has one shown code; rows without a seed are codes from before migration 0012
+    (a "mã học tiếp" or a kiosk "mã thẻ"), still accepted until a new card is printed."""
+
+    __tablename__ = "learner_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    seed: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class KioskLogin(Base):
@@ -369,14 +375,3 @@ class KioskDevice(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_by: Mapped[Volunteer | None] = relationship()
-
-
-class CardCode(Base):
-    """The short code printed on a learner card, typed on a kiosk without a camera."""
-
-    __tablename__ = "card_code"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            unique=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    learner: Mapped[Learner] = relationship()

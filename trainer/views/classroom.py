@@ -35,14 +35,14 @@ def join():
     """Type the class code (the QR code opens /join/<code> directly)."""
     if request.method == "POST":
         code = classes.normalise_code(request.form.get("code", ""))
-        if not limits.join_try(web.get_db(), request.remote_addr or ""):  # guessing codes
+        if not limits.may_try(web.get_db(), limits.JOIN, request.remote_addr or ""):
             return render_template("join.html", error=_join_error("limit"), code=code), 429
         try:
             klass = classes.find_by_code(web.get_db(), code, dt.date.today())
         except classes.ClassError as exc:
             return render_template("join.html", error=_join_error(exc.reason),
                                    code=code), 400 if exc.reason == "unknown" else 410
-        limits.join_found(web.get_db(), request.remote_addr or "")
+        limits.was_right(web.get_db(), limits.JOIN, request.remote_addr or "")
         return redirect(url_for(".join_class", code=klass.code), code=303)
     return render_template("join.html", error=None, code="")
 
@@ -67,7 +67,7 @@ def join_class(code: str):
         else:
             people = classes.members_on_phone(db, klass, _phone_people(learner))
         return _name_form(people, learner, None)
-    if not limits.join_try(db, request.remote_addr or ""):
+    if not limits.may_try(db, limits.JOIN, request.remote_addr or ""):
         return render_template("join.html", error=_join_error("limit"),
                                code=classes.normalise_code(code)), 429
     try:
@@ -76,7 +76,7 @@ def join_class(code: str):
         return render_template("join.html", error=_join_error(exc.reason),
                                code=classes.normalise_code(code)), \
             404 if exc.reason == "unknown" else 410
-    limits.join_found(db, request.remote_addr or "")
+    limits.was_right(db, limits.JOIN, request.remote_addr or "")
     people = classes.members_on_phone(db, klass, _phone_people(learner))
     if klass.locked and not people and (learner is None or db.scalar(select(ClassMember.id).where(
             ClassMember.class_id == klass.id, ClassMember.learner_id == learner.id)) is None):

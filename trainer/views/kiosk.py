@@ -26,7 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from trainer import web
-from trainer.classroom import devices, kiosk
+from trainer.classroom import cards, devices, kiosk, limits
 from trainer.classroom.auth import current_volunteer, volunteer_required
 from trainer.forms import KioskDeviceForm, KioskFirstTimeForm
 from trainer.models import KioskDevice, KioskLogin
@@ -71,7 +71,7 @@ def who():
     since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
     return render_template("kiosk/who.html",
                            logins=kiosk.kiosk_logins(web.get_db(), since, _here()),
-                           pictures=kiosk.PICTURES)
+                           pictures=kiosk.PICTURES, origins=web.phone_bases())
 
 
 def _here() -> str:
@@ -170,18 +170,25 @@ def first_time():
 
 @bp.post("/code")
 def typed_code():
-    """The code printed under the card's QR, for a device without a camera."""
+    """The code printed on the learner card (her "mã học tiếp"), for a device without a
+    camera. Counted per address with the same limit as ``/resume``."""
     _kiosk_only()
-    learner = kiosk.learner_from_code(web.get_db(), request.form.get("code", ""))
-    if learner is None:
-        return render_template(
-            "kiosk/who.html", logins=kiosk.kiosk_logins(web.get_db()), pictures=kiosk.PICTURES,
-            code_error=_("Chưa đúng mã. Bác xem lại 8 chữ in dưới mã QR trên thẻ nhé.")), 400
-    session.clear()
-    session["kiosk_started"] = True
-    session["learner"] = learner.public_id
-    session.permanent = True
-    return redirect(url_for("home.index"), code=303)
+    db, address = web.get_db(), request.remote_addr or ""
+    since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
+    if not limits.may_try(db, limits.LEARNER_CODE, address):
+        error, status = _("Bác đã gõ sai nhiều lần. Bác chờ 15 phút, dùng hình của bác, "
+                          "hoặc nhờ tình nguyện viên giúp nhé."), 429
+    elif (learner := cards.learner_from_code(db, current_app.config["SECRET_KEY"],
+                                             request.form.get("code", ""))) is None:
+        error, status = _("Chưa đúng mã. Bác xem lại 6 chữ in dưới mã QR trên thẻ nhé."), 400
+    else:
+        limits.was_right(db, limits.LEARNER_CODE, address)
+        web.start_kiosk_session()
+        session["learner"] = learner.public_id
+        return redirect(url_for("home.index"), code=303)
+    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(db, since, _here()),
+                           pictures=kiosk.PICTURES, origins=web.phone_bases(),
+                           code_error=error), status
 
 
 def _this_device() -> int | None:

@@ -3,7 +3,7 @@ to type from, their own learner card and certificates.
 
 ``/practice-card/`` is the fake identity printed for classes; ``/my-card`` is the
 learner's own card whose QR brings their progress to another device (``/c/<token>``);
-``/resume`` does the same with a short code she can type ("mã học tiếp").
+``/resume`` does the same with the short code printed on it ("mã học tiếp").
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from markupsafe import Markup
 from trainer import privacy, progress, web
 from trainer.a11y import TEXT_SIZES, Prefs
 from trainer.answers import first_answer
-from trainer.classroom import auth, kiosk, qr
+from trainer.classroom import auth, cards, kiosk, limits, qr
 from trainer.content.lesson import Lesson
 from trainer.content.practice_card import CARDS
 from trainer.screens.render import draw_screen, screen_ui
@@ -163,17 +163,30 @@ def old_practice_card(key: str = "default"):
 
 @bp.get("/my-card")
 def my_card():
-    """The learner's own printable card (name + QR that resumes their progress)."""
+    """The learner's own printable card: name, QR and her one code. The same card every
+    time (opening the page never revokes one); "In thẻ mới" below makes a new one."""
     learner = web.current_learner()
     if learner is None:
         return render_template("kiosk/no_card.html"), 404
-    code = session.get(RESUME_CODE_KEY)
-    card_code = kiosk.show_code(kiosk.card_code(web.get_db(), learner))
-    web.get_db().commit()
-    return render_template("kiosk/cards.html", cards=[(learner.display_name or "",
-                                                       qr.svg_inline(web.card_url(learner)),
-                                                       card_code)],
-                           code=progress.show_code(code) if isinstance(code, str) else None)
+    db = web.get_db()
+    code = cards.show_code(cards.learner_code(db, current_app.config["SECRET_KEY"], learner))
+    shown = [(learner.display_name or "", qr.svg_inline(web.card_url(learner)), code)]
+    db.commit()
+    return render_template("kiosk/cards.html", cards=shown, own=True,
+                           renewed=request.args.get("new") == "1")
+
+
+@bp.post("/my-card/new")
+def new_card():
+    """"In thẻ mới" (a lost card, a code someone saw): the old card's QR and code stop
+    working, a new card with a new code is shown to print."""
+    learner = web.current_learner()
+    if learner is None:
+        return render_template("kiosk/no_card.html"), 404
+    db = web.get_db()
+    cards.new_card(db, current_app.config["SECRET_KEY"], learner)
+    db.commit()
+    return redirect(url_for(".my_card", new=1), code=303)
 
 
 @bp.get("/card")
@@ -186,9 +199,9 @@ def old_my_card():
 def resume_card(token: str):
     """Scanning a learner card asks first ("Tiếp tục với tên …?"): opening a link must
     never change who is learning on this device. The switch is the POST below."""
-    learner = kiosk.learner_from_card(web.get_db(), token)
+    learner, replaced = cards.card_status(web.get_db(), token)
     if learner is None:
-        abort(404)
+        return _card_gone(replaced)
     return render_template("card/resume.html", name=learner.display_name or "",
                            token=token, same=learner is web.current_learner())
 
@@ -197,9 +210,21 @@ def resume_card(token: str):
 def switch_to_card(token: str):
     """Continue that learner's progress on this device (CSRF-checked like every POST).
     A volunteer signed in on this browser stays signed in."""
-    learner = kiosk.learner_from_card(web.get_db(), token)
+    learner, replaced = cards.card_status(web.get_db(), token)
     if learner is None:
-        abort(404)
+        return _card_gone(replaced)
+    _become(learner)
+    return redirect(url_for("home.index"), code=303)
+
+
+def _card_gone(replaced: bool):
+    """A card that was replaced by a new one (or revoked by a volunteer) says so."""
+    return render_template("card/gone.html", replaced=replaced), 404
+
+
+def _become(learner) -> None:  # noqa: ANN001 - a Learner
+    """This device continues ``learner``'s progress: whoever learned here before is
+    forgotten; a volunteer signed in on this browser stays signed in; a kiosk stays one."""
     kept = {k: session[k] for k in auth.SESSION_KEYS if k in session}
     if web.kiosk_session():
         web.start_kiosk_session()
@@ -208,62 +233,50 @@ def switch_to_card(token: str):
     session.update(kept)
     session["learner"] = learner.public_id
     session.permanent = not web.kiosk_session()
-    return redirect(url_for("home.index"), code=303)
 
 
-# --- "mã học tiếp": progress on another phone ----------------------------------------------
-
-RESUME_CODE_KEY = "resume_code"  # her own code, kept in her cookie to show again
-
+# --- "mã học tiếp": the code on her card, typed on another phone ---------------------------
 
 @bp.get("/resume")
 def resume():
-    """The form to type a code from another phone (and her own code, if she has one)."""
+    """The form to type the code from her card on another phone."""
     return web.render("resume/enter.html", "resume/enter.html", outcome=None, typed="")
 
 
 @bp.post("/resume")
 def resume_check():
-    """A typed code: her progress on this phone, or a kind word. Wrong codes are counted
-    per address in the database, so guessing one is bounded."""
+    """A typed code: her progress on this phone, or a kind word. Each try is counted per
+    address before the code is looked up (``limits.LEARNER_CODE``, shared with the
+    kiosk), so guessing is bounded."""
     db = web.get_db()
     address = request.remote_addr or ""
     typed = request.form.get("code", "")[:40]
-    if progress.resume_locked(db, address):
+    if not limits.may_try(db, limits.LEARNER_CODE, address):
         return web.render("resume/enter.html", "resume/enter.html", 429, outcome="locked",
                           typed=typed)
-    learner = progress.learner_by_code(db, typed, current_app.config["SECRET_KEY"])
+    learner = cards.learner_from_code(db, current_app.config["SECRET_KEY"], typed)
     if learner is None:
-        progress.record_wrong_code(db, address)
-        db.commit()
         return web.render("resume/enter.html", "resume/enter.html", outcome="wrong", typed=typed)
-    kiosk_on = session.get("kiosk_started")
-    session.clear()
-    if kiosk_on or web.kiosk_mode():
-        session["kiosk_started"] = True
-    session["learner"] = learner.public_id
-    session[RESUME_CODE_KEY] = progress.normalise_code(typed)
-    session.permanent = True
+    limits.was_right(db, limits.LEARNER_CODE, address)
+    _become(learner)
     return redirect(url_for("home.index"), code=303)
 
 
 @bp.post("/resume/new")
 def resume_new():
-    """Make (or make again) her code; never asked for, only offered."""
+    """Her code (made the first time she asks); never asked for, only offered."""
     db = web.get_db()
-    learner = web.ensure_learner()
-    session[RESUME_CODE_KEY] = progress.new_resume_code(db, learner,
-                                                        current_app.config["SECRET_KEY"])
+    cards.learner_code(db, current_app.config["SECRET_KEY"], web.ensure_learner())
     db.commit()
     return redirect(url_for(".resume_code"), code=303)
 
 
 @bp.get("/resume/code")
 def resume_code():
-    """Her code, large, to write down or print (shown again from her cookie)."""
-    learner = web.current_learner()
-    code = session.get(RESUME_CODE_KEY) if learner is not None else None
-    shown = progress.show_code(code) if isinstance(code, str) and code else None
+    """Her code, large, to write down or print: the same code as on her card."""
+    db = web.get_db()
+    shown = cards.code_to_show(db, current_app.config["SECRET_KEY"], web.current_learner())
+    db.commit()
     return web.render("resume/code.html", "resume/code.html", shown=shown)
 
 

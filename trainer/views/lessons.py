@@ -15,7 +15,7 @@ from flask_babel import get_locale
 
 from trainer import progress, web
 from trainer.answers import Verdict, check
-from trainer.classroom import classes
+from trainer.classroom import cards, classes
 from trainer.content.lesson import Lesson, Step
 from trainer.models import Attempt
 from trainer.screens.render import resume_url, step_context
@@ -99,7 +99,10 @@ def done(lesson_id: str):
     planned = classes.next_planned(member.klass, lesson.id) if member else None
     if planned and web.library().get(planned, str(get_locale())):
         following = web.library().get(planned, str(get_locale()))
-    return web.render("done.html", "done.html", lesson=lesson, state=state, following=following)
+    code = cards.code_to_show(db, current_app.config["SECRET_KEY"], learner)
+    db.commit()
+    return web.render("done.html", "done.html", lesson=lesson, state=state, following=following,
+                      resume_code=code)
 
 
 @bp.get("/audio/<path:filename>")

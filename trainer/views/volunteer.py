@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -29,7 +28,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from trainer import web
-from trainer.classroom import addresses, archive, auth, classes, kiosk, qr, reports
+from trainer.classroom import addresses, archive, auth, cards, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
 from trainer.content.lesson import Choose, Judge, Lesson, Type
 from trainer.forms import (
@@ -163,7 +162,7 @@ def edit_class(class_id: int):
 @volunteer_required
 def show_class(class_id: int):
     klass = _own_class(class_id)
-    bases, base = _join_bases(), _join_base()
+    bases, base = web.phone_bases(), web.phone_base(request.args.get("address", ""))
     return render_template("volunteer/class.html", me=current_volunteer(), klass=klass,
                            lessons=_planned_lessons(klass), join_url=_join_url(klass),
                            bases=bases, base=base, local=addresses.is_local_host(
@@ -395,13 +394,14 @@ def class_certificates(class_id: int):
 @bp.get("/classes/<int:class_id>/cards")
 @volunteer_required
 def class_cards(class_id: int):
-    """Every member's learner card (name + QR), to print for the class."""
+    """Every member's learner card (name, QR, code), to print for the class. Their current
+    cards: printing the page again never revokes the cards already handed out."""
     klass = _own_class(class_id)
-    db = web.get_db()
-    cards = [(m.display_name, qr.svg_inline(web.card_url(m.learner)),
-              kiosk.show_code(kiosk.card_code(db, m.learner))) for m in klass.members]
-    db.commit()  # the typed codes made for these cards
-    return render_template("kiosk/cards.html", cards=cards, klass=klass)
+    db, secret = web.get_db(), current_app.config["SECRET_KEY"]
+    shown = [(m.display_name, qr.svg_inline(web.card_url(m.learner)),
+              cards.show_code(cards.learner_code(db, secret, m.learner))) for m in klass.members]
+    db.commit()  # first cards and codes made for this page
+    return render_template("kiosk/cards.html", cards=shown, klass=klass)
 
 
 @bp.route("/classes/<int:class_id>/members/<int:member_id>/kiosk", methods=["GET", "POST"])
@@ -429,7 +429,7 @@ def kiosk_secret(class_id: int, member_id: int):
 def revoke_card(class_id: int, member_id: int):
     """A lost learner card: its QR stops working (print a new one from the cards page)."""
     member = _member(_own_class(class_id), member_id)
-    kiosk.revoke_cards(web.get_db(), member.learner)
+    cards.revoke_cards(web.get_db(), member.learner)
     web.get_db().commit()
     return redirect(url_for(".kiosk_secret", class_id=class_id, member_id=member_id,
                             revoked=1), code=303)
@@ -551,9 +551,6 @@ def places():
 
 # --- helpers ------------------------------------------------------------------------------
 
-ADDRESS_KEY = "class_address"  # the LAN address the volunteer picked for the QR
-
-
 def _back_to_class(klass: ClassSession) -> Response:
     """After a class is created or changed: save it and show its page (303, so that
     reloading the page does not send the form twice)."""
@@ -618,26 +615,9 @@ def _presented_lesson(klass: ClassSession) -> Lesson | None:
     return web.library().get(lesson_id, str(get_locale())) if lesson_id else None
 
 
-def _join_bases() -> list[str]:
-    """Addresses phones can open: TRAINER_PUBLIC_URL if set, else the one this browser
-    used when it is a network address, else one per LAN address of the laptop."""
-    configured = current_app.config.get("PUBLIC_URL")
-    if configured:
-        return [configured.rstrip("/")]
-    return addresses.phone_urls(request.host_url) or [request.host_url.rstrip("/")]
-
-
-def _join_base() -> str:
-    bases = _join_bases()
-    asked = request.args.get("address", "")
-    if asked in bases:
-        session[ADDRESS_KEY] = asked
-    picked = session.get(ADDRESS_KEY)
-    return picked if picked in bases else bases[0]
-
-
 def _join_url(klass: ClassSession) -> str:
-    return _join_base() + url_for("classroom.join_class", code=klass.code)
+    return web.phone_base(request.args.get("address", "")) + url_for("classroom.join_class",
+                                                                  code=klass.code)
 
 
 def _render_presenter(klass: ClassSession):
