@@ -5,6 +5,7 @@ mean" when a name is close to a real one."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -110,3 +111,15 @@ def test_every_app_file_problem_has_a_vietnamese_translation():
     assert len(marked) > 60
     missing = [m for m in marked if m not in messages.catalogue("vi")]
     assert not missing, "run `make translations` and translate in problems.po: " + str(missing)
+
+
+def test_the_problem_shown_in_docs_authoring_is_what_check_says(lessons_dir):
+    doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    chapter = doc[doc.index("## 10. Một ứng dụng mới"):]
+    example = re.search(r"```yaml\n(.*?)```", chapter, re.S).group(1)
+    (lessons_dir.root / "apps").mkdir()
+    (lessons_dir.root / "apps" / "nhathuoc.yaml").write_text(
+        example.replace("{id: dat, label:", "{id: dat, lable:"), encoding="utf-8")
+    [told] = [line for line in check(lessons_dir.root).stderr.splitlines() if "nhathuoc" in line]
+    shown = re.search(r"^lessons/apps/nhathuoc\.yaml:.*$", chapter, re.M).group(0)
+    assert told.endswith(shown), (told, shown)
