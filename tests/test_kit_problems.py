@@ -123,3 +123,21 @@ def test_the_problem_shown_in_docs_authoring_is_what_check_says(lessons_dir):
     [told] = [line for line in check(lessons_dir.root).stderr.splitlines() if "nhathuoc" in line]
     shown = re.search(r"^lessons/apps/nhathuoc\.yaml:.*$", chapter, re.M).group(0)
     assert told.endswith(shown), (told, shown)
+
+
+def test_the_browser_editor_checks_an_app_file_as_check_does_in_the_page_language(
+        make_app, lessons_dir):
+    from tests.test_editor import post, sign_in
+
+    (lessons_dir.root / "apps").mkdir()
+    (lessons_dir.root / "apps" / "demo.yaml").write_text(BROKEN.replace("colr", "colour"),
+                                                         encoding="utf-8")
+    app = make_app(LESSONS_DIR=str(lessons_dir.root))
+    client = sign_in(app, app.test_client(), "tacgia", author=True)
+    html = post(client, BROKEN, "check", path="apps/demo.yaml").get_data(as_text=True)
+    assert ('data-line="11">Dòng 11</a> Không có thành phần &#39;buton&#39;. Có phải ý bạn là '
+            '&#39;button&#39;?') in html
+    client.set_cookie("lang", "en")
+    html = post(client, BROKEN, "check", path="apps/demo.yaml").get_data(as_text=True)
+    assert "Unknown component &#39;buton&#39;. Did you mean &#39;button&#39;?" in html
+    assert post(client, BROKEN, "save", path="apps/demo.yaml").status_code == 422  # not saved

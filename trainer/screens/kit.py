@@ -22,7 +22,9 @@ target on its screen only; form fields and PIN pads are fields. ``{key}`` in any
 the lesson state's value (or the app's default); ``when: key`` / ``unless: key`` show a
 component only when the state's key is set or not; ``items_from: key`` takes a list from
 the state (so ``add:`` in a step makes a new chat message appear). Problems are told as
-``file:line: what is wrong. How to fix it.`` and never stop the rest from loading.
+``file:line: what is wrong. How to fix it.`` in the author's language (English messages
+marked ``P_``, translated from the ``problems`` catalogue like the lessons' ones), one per
+mistake, and never stop the rest from loading.
 """
 
 from __future__ import annotations
@@ -444,14 +446,16 @@ def _unknown_keys(f: _File, node: yaml.Node, data: Mapping, known: Iterable[str]
     return meant
 
 
-def read_app(path: Path, problems: list[Problem]) -> tuple[KitApp | None, list[Screen]]:
-    """One app file: the app and its screens, or None when the file cannot be used."""
+def read_app(path: Path, problems: list[Problem], text: str | None = None
+             ) -> tuple[KitApp | None, list[Screen]]:
+    """One app file: the app and its screens, or None when the file cannot be used.
+    ``text``: what the browser editor holds for ``path`` (else the file is read)."""
     from trainer.content.library import display_path  # noqa: PLC0415 (content imports screens)
 
     shown = display_path(path)
     f = _File(shown, problems)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except UnicodeDecodeError:
         f.add(None, P_("The file is not UTF-8 text."), P_("Save it as UTF-8 in your editor."))
         return None, []
