@@ -16,6 +16,7 @@ from flask import render_template
 
 from trainer.cli import screens_command
 from trainer.config import ROOT
+from trainer.content import messages
 from trainer.content.authoring.catalogue import components
 from trainer.content.lesson import LessonError
 from trainer.content.library import load_library
@@ -24,6 +25,13 @@ from trainer.screens import SCREENS, ScreenUI, targets_for
 from trainer.screens.kit import APPS, KINDS, load_apps, unsafe_svg
 
 BUNDLED = ROOT / "lessons" / "apps"
+
+
+@pytest.fixture
+def english():
+    """Problems in English (Vietnamese, the default, is test_app_problems_in_the_authors_*)."""
+    with messages.language("en"):
+        yield
 
 
 def write_app(folder: Path, name: str, text: str) -> Path:
@@ -190,6 +198,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_broken_component_is_told_at_its_line_with_a_fix(tmp_path, case):
     component, message = BROKEN[case]
@@ -218,6 +227,7 @@ def test_a_broken_component_is_told_at_its_line_with_a_fix(tmp_path, case):
     assert "demo.two" in SCREENS and "ok" in SCREENS["demo.two"].targets  # the rest still loads
 
 
+@pytest.mark.usefixtures("english")
 def test_broken_app_files_never_crash(tmp_path):
     write_app(tmp_path, "a", "app: a\nname: A\nscreens:\n  one:\n    title: [unclosed\n")
     write_app(tmp_path, "b", "- just a list\n")
@@ -235,6 +245,7 @@ def test_broken_app_files_never_crash(tmp_path):
     assert "d.one" in SCREENS  # a wrong colour falls back; the screens still load
 
 
+@pytest.mark.usefixtures("english")
 def test_app_problems_are_reported_by_trainer_check(lessons_dir):
     write_demo_app(lessons_dir.root / "apps", "buton: {id: a}")
     problems = [str(p) for p in load_library(lessons_dir.root).problems]
@@ -242,6 +253,7 @@ def test_app_problems_are_reported_by_trainer_check(lessons_dir):
                           "See the components on /authors/screens.") for p in problems), problems
 
 
+@pytest.mark.usefixtures("english")
 def test_an_authors_svg_icon_is_checked_and_served_as_an_image_only(make_app, lessons_dir):
     apps = lessons_dir.root / "apps"
     write_app(apps, "safe", "app: safe\nname: Safe\nicon: safe.svg\nscreens:\n"
@@ -317,6 +329,7 @@ def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
     assert "zalo.chat" not in listed  # the bundled apps belong to the other folder
 
 
+@pytest.mark.usefixtures("english")
 def test_a_kit_screen_in_the_browser_frame_has_its_address_bar(app, tmp_path):
     write_app(tmp_path, "trangmau", """\
         app: trangmau
