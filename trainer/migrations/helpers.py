@@ -83,3 +83,16 @@ def drop_login_failure() -> None:
     drop_indexes("login_failure", "created_at")
     op.drop_index("ix_login_failure_username_at", table_name="login_failure")
     op.drop_table("login_failure")
+
+
+def create_card_code() -> None:
+    """The kiosk card-code table as 0010 made it: 0012 drops it, and its downgrade brings
+    it back the same."""
+    create_table(
+        "card_code",
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
+        foreign_key("card_code", "learner_id", "learner", "CASCADE"),
+        unique("card_code", "learner_id"),
+        unique("card_code", "code"),
+    )

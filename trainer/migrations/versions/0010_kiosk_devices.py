@@ -8,6 +8,7 @@ from alembic import op
 
 from trainer.migrations.helpers import (
     add_columns,
+    create_card_code,
     create_table,
     created_at,
     drop_columns,
@@ -32,14 +33,7 @@ def upgrade() -> None:
         foreign_key("kiosk_device", "created_by_id", "volunteer", "SET NULL"),
         unique("kiosk_device", "token_hash"),
     )
-    create_table(
-        "card_code",
-        sa.Column("learner_id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=16), nullable=False),
-        foreign_key("card_code", "learner_id", "learner", "CASCADE"),
-        unique("card_code", "learner_id"),
-        unique("card_code", "code"),
-    )
+    create_card_code()
     add_columns("kiosk_login", sa.Column("chosen_on", sa.String(length=40), nullable=True))
 
 

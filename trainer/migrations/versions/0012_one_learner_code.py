@@ -24,6 +24,18 @@ import hmac
 import sqlalchemy as sa
 from alembic import op
 
+from trainer.migrations.helpers import (
+    create_card_code,
+    add_columns,
+    create_indexes,
+    create_table,
+    created_at,
+    drop_columns,
+    drop_indexes,
+    foreign_key,
+    unique,
+)
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -42,21 +54,17 @@ def upgrade() -> None:
     if kiosk_codes and not secret:  # before any change (SQLite does not undo DDL)
         raise RuntimeError("Migration 0012 hashes the kiosk card codes with SECRET_KEY: "
                            "run it through `trainer db upgrade` (or `trainer serve`).")
-    op.create_table(
+    create_table(
         "learner_code",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("seed", sa.String(length=32), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], ondelete="CASCADE",
-                                name=op.f("fk_learner_code_learner_id_learner")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_learner_code")),
-        sa.UniqueConstraint("code_hash", name=op.f("uq_learner_code_code_hash")),
+        created_at(),
+        foreign_key("learner_code", "learner_id", "learner", "CASCADE"),
+        unique("learner_code", "code_hash"),
     )
-    op.create_index(op.f("ix_learner_code_learner_id"), "learner_code", ["learner_id"])
-    with op.batch_alter_table("learner_card", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("seed", sa.String(length=32), nullable=True))
+    create_indexes("learner_code", "learner_id")
+    add_columns("learner_card", sa.Column("seed", sa.String(length=32), nullable=True))
 
     conn.execute(sa.text(
         "INSERT INTO learner_code (learner_id, code_hash, created_at) "
@@ -78,13 +86,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.create_table(
-        "resume_try",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("address", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_resume_try")),
-    )
+    create_table("resume_try", sa.Column("address", sa.String(length=64), nullable=False),
+                 created_at())
     with op.batch_alter_table("resume_try", schema=None) as batch_op:
         batch_op.create_index("ix_resume_try_address_at", ["address", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_resume_try_created_at"), ["created_at"], unique=False)
@@ -95,18 +98,7 @@ def downgrade() -> None:
         "UPDATE learner SET resume_hash = (SELECT code_hash FROM learner_code "
         "WHERE learner_code.id = (SELECT max(c.id) FROM learner_code c "
         "WHERE c.learner_id = learner.id))")
-    op.create_table(
-        "card_code",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("learner_id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], ondelete="CASCADE",
-                                name=op.f("fk_card_code_learner_id_learner")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_card_code")),
-        sa.UniqueConstraint("learner_id", name=op.f("uq_card_code_learner_id")),
-        sa.UniqueConstraint("code", name=op.f("uq_card_code_code")),
-    )
-    with op.batch_alter_table("learner_card", schema=None) as batch_op:
-        batch_op.drop_column("seed")
-    op.drop_index(op.f("ix_learner_code_learner_id"), table_name="learner_code")
+    create_card_code()
+    drop_columns("learner_card", "seed")
+    drop_indexes("learner_code", "learner_id")
     op.drop_table("learner_code")
