@@ -16,6 +16,7 @@ from flask import render_template
 
 from trainer.cli import screens_command
 from trainer.config import ROOT
+from trainer.content import messages
 from trainer.content.authoring.catalogue import components
 from trainer.content.lesson import LessonError
 from trainer.content.library import load_library
@@ -26,11 +27,31 @@ from trainer.screens.kit import APPS, KINDS, load_apps, unsafe_svg
 BUNDLED = ROOT / "lessons" / "apps"
 
 
+@pytest.fixture
+def english():
+    """Problems in English (Vietnamese, the default, is test_app_problems_in_the_authors_*)."""
+    with messages.language("en"):
+        yield
+
+
 def write_app(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def write_demo_app(folder: Path, component: str) -> Path:
+    """``demo.yaml``: one screen, ``demo.one``, holding one component (its YAML line)."""
+    return write_app(folder, "demo", f"""\
+        app: demo
+        name: Demo
+        screens:
+          one:
+            title: Demo
+            components:
+              - {component}
+        """)
 
 
 def draw(app, screen_name: str, state: dict | None = None, ui: ScreenUI | None = None) -> str:
@@ -177,6 +198,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_broken_component_is_told_at_its_line_with_a_fix(tmp_path, case):
     component, message = BROKEN[case]
@@ -205,6 +227,7 @@ def test_a_broken_component_is_told_at_its_line_with_a_fix(tmp_path, case):
     assert "demo.two" in SCREENS and "ok" in SCREENS["demo.two"].targets  # the rest still loads
 
 
+@pytest.mark.usefixtures("english")
 def test_broken_app_files_never_crash(tmp_path):
     write_app(tmp_path, "a", "app: a\nname: A\nscreens:\n  one:\n    title: [unclosed\n")
     write_app(tmp_path, "b", "- just a list\n")
@@ -222,21 +245,15 @@ def test_broken_app_files_never_crash(tmp_path):
     assert "d.one" in SCREENS  # a wrong colour falls back; the screens still load
 
 
+@pytest.mark.usefixtures("english")
 def test_app_problems_are_reported_by_trainer_check(lessons_dir):
-    write_app(lessons_dir.root / "apps", "demo", """\
-        app: demo
-        name: Demo
-        screens:
-          one:
-            title: Demo
-            components:
-              - buton: {id: a}
-        """)
+    write_demo_app(lessons_dir.root / "apps", "buton: {id: a}")
     problems = [str(p) for p in load_library(lessons_dir.root).problems]
     assert any(p.endswith("apps/demo.yaml:7: Unknown component 'buton'. Did you mean 'button'? "
                           "See the components on /authors/screens.") for p in problems), problems
 
 
+@pytest.mark.usefixtures("english")
 def test_an_authors_svg_icon_is_checked_and_served_as_an_image_only(make_app, lessons_dir):
     apps = lessons_dir.root / "apps"
     write_app(apps, "safe", "app: safe\nname: Safe\nicon: safe.svg\nscreens:\n"
@@ -304,15 +321,7 @@ def test_the_app_in_docs_authoring_loads_without_a_problem(tmp_path, lessons_dir
 
 
 def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
-    write_app(lessons_dir.root / "apps", "demo", """\
-        app: demo
-        name: Demo
-        screens:
-          one:
-            title: Demo
-            components:
-              - button: {id: ok, label: OK}
-        """)
+    write_demo_app(lessons_dir.root / "apps", "button: {id: ok, label: OK}")
     result = CliRunner().invoke(screens_command, ["--json"],
                                 env={"TRAINER_LESSONS_DIR": str(lessons_dir.root)})
     listed = {s["name"]: s for s in json.loads(result.output)["screens"]}
@@ -320,6 +329,7 @@ def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
     assert "zalo.chat" not in listed  # the bundled apps belong to the other folder
 
 
+@pytest.mark.usefixtures("english")
 def test_a_kit_screen_in_the_browser_frame_has_its_address_bar(app, tmp_path):
     write_app(tmp_path, "trangmau", """\
         app: trangmau

@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 
 import click
@@ -129,7 +130,8 @@ def _recording_report(library, every_lesson: bool) -> list[str]:
     from trainer.speech.texts import ui_gettext
 
     return report(library.root, library.lessons.values(),
-                  lambda locale: ui_gettext(resource_dir("translations"), locale), every_lesson)
+                  cache(lambda locale: ui_gettext(resource_dir("translations"), locale)),
+                  every_lesson)  # one catalogue per language, not one read per lesson
 
 
 @click.command("serve")
@@ -217,7 +219,7 @@ def _create_database(app: Flask) -> None:
     if engine.url.get_backend_name() == "sqlite":
         try:
             if database.current_revision(engine) != database.head_revision():
-                database.upgrade(engine)
+                database.upgrade(engine, secret_key=app.config["SECRET_KEY"])
         except CommandError as exc:  # e.g. written by a newer version of Tập Số
             raise click.ClickException(f"The database cannot be upgraded: {exc}") from exc
     elif not database.is_usable(engine):

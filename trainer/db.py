@@ -47,19 +47,26 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config(engine: Engine | None = None, secret_key: str | None = None) -> Config:
+    """Alembic's configuration; ``secret_key`` is for revisions that hash stored values
+    with SECRET_KEY (0012: kiosk card codes), the app's own when none is given."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    if secret_key is None:
+        from flask import current_app, has_app_context
+
+        secret_key = current_app.config.get("SECRET_KEY") if has_app_context() else None
+    cfg.attributes["secret_key"] = secret_key
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "heads", secret_key: str | None = None) -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(engine, secret_key), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -42,6 +42,12 @@ def uid_column() -> Mapped[str]:
     return mapped_column(String(36), unique=True, default=new_uid)
 
 
+def parent_id(table: str) -> Mapped[int]:
+    """The row belongs to one row of ``table``: it goes when that row is deleted, and is
+    looked up by it (indexed)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -55,9 +61,6 @@ class Learner(Base):
     display_name: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     settings: Mapped[str | None] = mapped_column(String(60))  # trainer.a11y.Prefs, encoded
-    # "Mã học tiếp": a keyed hash of the short code that brings her progress to another
-    # phone (trainer.progress.new_resume_code); the code itself is never stored here.
-    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[list[Attempt]] = relationship(back_populates="learner")
 
 
@@ -90,8 +93,7 @@ class StepEvent(Base):
                                        name="uq_step_event_attempt_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"),
-                                            index=True)
+    attempt_id: Mapped[int] = parent_id("attempt")
     step_key: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(10))  # answer, hint, show
     correct: Mapped[bool | None] = mapped_column(Boolean)
@@ -127,26 +129,15 @@ class Volunteer(Base):
 
 class TryCounter(Base):
     """Tries of something guessable (a volunteer login per name and address, a class code
-    per address) within a window. In the database, not in process memory, so the limit
-    holds across every server process; each try is reserved by one atomic UPDATE before
-    it is checked (``trainer.classroom.limits``). Rows of a window that has passed are
-    deleted on the next try anywhere."""
+    or a learner code per address) within a window. In the database, not in process
+    memory, so the limit holds across every server process; each try is reserved by one
+    atomic UPDATE before it is checked (``trainer.classroom.limits``). Rows of a window
+    that has passed are deleted on the next try anywhere."""
 
     __tablename__ = "try_counter"
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     tries: Mapped[int] = mapped_column(Integer, default=0)
     since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-class ResumeTry(Base):
-    """A wrong "mã học tiếp" typed from an address: the rate limit lives in the database
-    so it holds across server processes and restarts."""
-
-    __tablename__ = "resume_try"
-    __table_args__ = (Index("ix_resume_try_address_at", "address", "created_at"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    address: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class ClassSession(Base):
@@ -161,8 +152,7 @@ class ClassSession(Base):
     village: Mapped[str] = mapped_column(String(80), default="")
     held_on: Mapped[dt.date] = mapped_column(Date, index=True)
     lessons: Mapped[str] = mapped_column(String(1000), default="")  # lesson ids, space-separated
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    volunteer_id: Mapped[int] = parent_id("volunteer")
     current_lesson: Mapped[str] = mapped_column(String(80), default="")
     current_step: Mapped[int] = mapped_column(Integer, default=1)
     highlight: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -189,10 +179,8 @@ class ClassHelper(Base):
     __table_args__ = (UniqueConstraint("class_id", "volunteer_id",
                                        name="uq_class_helper_class_volunteer"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
-                                          index=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    class_id: Mapped[int] = parent_id("class_session")
+    volunteer_id: Mapped[int] = parent_id("volunteer")
 
 
 class ClassMember(Base):
@@ -203,10 +191,8 @@ class ClassMember(Base):
                                        name="uq_class_member_class_learner"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
-                                          index=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    class_id: Mapped[int] = parent_id("class_session")
+    learner_id: Mapped[int] = parent_id("learner")
     display_name: Mapped[str] = mapped_column(String(60))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     following: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -226,11 +212,30 @@ class LearnerCard(Base):
 
     __tablename__ = "learner_card"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    learner_id: Mapped[int] = parent_id("learner")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token is HMAC(SECRET_KEY, seed) (trainer.classroom.cards): the card page can show
+    # the same card again, while the database alone gives no token away. None on cards
+    # printed before migration 0012 (they work until revoked, but cannot be shown again).
+    seed: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LearnerCode(Base):
+    """The short code on a learner card ("mã học tiếp"), typed on another phone or on a
+    kiosk. Only HMAC(SECRET_KEY, code) is stored, found with one indexed lookup; the code
+    shown is HMAC(SECRET_KEY, seed) in the code alphabet (trainer.classroom.cards). A
+    learner has one shown code; rows without a seed are codes from before migration 0012
+    (a "mã học tiếp" or a kiosk "mã thẻ"), still accepted until a new card is printed."""
+
+    __tablename__ = "learner_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
+                                            index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    seed: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class KioskLogin(Base):
@@ -264,8 +269,7 @@ class PracticeRound(Base):
     __table_args__ = (UniqueConstraint("learner_id", "submission",
                                        name="uq_practice_round_learner_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    learner_id: Mapped[int] = parent_id("learner")
     number: Mapped[int] = mapped_column(Integer)
     submission: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -285,8 +289,7 @@ class PracticeItem(Base):
     __table_args__ = (UniqueConstraint("round_id", "position",
                                        name="uq_practice_item_round_position"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("practice_round.id", ondelete="CASCADE"),
-                                          index=True)
+    round_id: Mapped[int] = parent_id("practice_round")
     position: Mapped[int] = mapped_column(Integer)
     lesson_id: Mapped[str] = mapped_column(String(80))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
@@ -346,8 +349,7 @@ class SupportVisit(Base):
     __tablename__ = "support_visit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    volunteer_id: Mapped[int] = parent_id("volunteer")
     held_on: Mapped[dt.date] = mapped_column(Date, index=True)
     person: Mapped[str] = mapped_column(String(60))
     birth_year: Mapped[int | None] = mapped_column(Integer)
@@ -373,14 +375,3 @@ class KioskDevice(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_by: Mapped[Volunteer | None] = relationship()
-
-
-class CardCode(Base):
-    """The short code printed on a learner card, typed on a kiosk without a camera."""
-
-    __tablename__ = "card_code"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            unique=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    learner: Mapped[Learner] = relationship()

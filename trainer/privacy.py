@@ -81,8 +81,9 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(db: Session, table: Table, where) -> list[dict[str, Any]]:
-    """Rows as plain dicts; password and kiosk-secret hashes are never exported."""
-    return [{k: _plain(v) for k, v in row._mapping.items() if "hash" not in k}
+    """Rows as plain dicts; hashes (passwords, kiosk secrets, cards, codes) and the seeds
+    cards and codes are made from are never exported."""
+    return [{k: _plain(v) for k, v in row._mapping.items() if "hash" not in k and k != "seed"}
             for row in db.execute(select(table).where(where))]
 
 

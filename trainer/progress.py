@@ -7,23 +7,17 @@ removed simply stops counting.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
-import re
-import secrets
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trainer.answers import Verdict
 from trainer.content.lesson import Lesson, Step
-from trainer.models import Attempt, Learner, ResumeTry, StepEvent, utcnow
+from trainer.models import Attempt, Learner, StepEvent, utcnow
 
 
 @dataclass(frozen=True)
@@ -264,64 +258,3 @@ def suggested_next(lessons: list[Lesson], states: dict[str, LessonProgress],
     start = ids.index(after) + 1 if after in ids else 0
     return next((x for x in lessons[start:] + lessons[:start]
                  if x.id != after and not states[x.id].finished), None)
-
-
-# --- "mã học tiếp": a short code that brings her progress to another phone --------------
-
-# Letters and digits nobody mixes up when reading them off paper or saying them aloud:
-# no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
-CODE_ALPHABET = "ACEFHJKMNPRTUVWXY3479"
-CODE_LENGTH = 6
-MAX_RESUME_TRIES = 5  # wrong codes per address within RESUME_WINDOW
-RESUME_WINDOW = dt.timedelta(minutes=15)
-
-
-def _code_hash(secret: str, code: str) -> str:
-    """A keyed hash, so the table alone (a backup, a lost laptop) gives no code away,
-    while a typed code is still found with one indexed lookup."""
-    return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_code(text: str) -> str:
-    """What she typed, as a code: capitals, no spaces or dashes, full-width letters
-    read as plain ones."""
-    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", text or "").upper())[:20]
-
-
-def show_code(code: str) -> str:
-    """A code as printed and shown: two groups of three ("KXM 4RT")."""
-    return f"{code[:3]} {code[3:]}"
-
-
-def new_resume_code(db: Session, learner: Learner, secret: str) -> str:
-    """Give the learner a fresh code (the old one stops working); the caller commits.
-    Only its hash is stored; the code is shown to her once and kept in her cookie."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        digest = _code_hash(secret, code)
-        if db.scalar(select(Learner.id).where(Learner.resume_hash == digest)) is None:
-            learner.resume_hash = digest
-            db.flush()
-            return code
-
-
-def learner_by_code(db: Session, code: str, secret: str) -> Learner | None:
-    code = normalise_code(code)
-    if len(code) != CODE_LENGTH:
-        return None
-    return db.scalar(select(Learner).where(Learner.resume_hash == _code_hash(secret, code)))
-
-
-def resume_locked(db: Session, address: str, now: dt.datetime | None = None) -> bool:
-    """Too many wrong codes from this address lately: guessing is bounded."""
-    since = (now or utcnow()) - RESUME_WINDOW
-    tries = db.scalar(select(func.count()).select_from(ResumeTry)
-                      .where(ResumeTry.address == address[:64], ResumeTry.created_at >= since))
-    return (tries or 0) >= MAX_RESUME_TRIES
-
-
-def record_wrong_code(db: Session, address: str) -> None:
-    """Remember a wrong code (the caller commits); old rows are swept on the way."""
-    now = utcnow()
-    db.execute(delete(ResumeTry).where(ResumeTry.created_at < now - RESUME_WINDOW * 4))
-    db.add(ResumeTry(address=address[:64], created_at=now))

@@ -47,7 +47,7 @@ from trainer import db as database
 from trainer import progress
 from trainer.a11y import Prefs
 from trainer.answers import BadSubmission, Submission
-from trainer.classroom import classes, devices, kiosk
+from trainer.classroom import addresses, cards, classes, devices
 from trainer.content.authoring.preview import signature
 from trainer.content.languages import language_name, languages
 from trainer.content.lesson import Lesson
@@ -563,16 +563,40 @@ def lesson_card(lesson: Lesson, state: progress.LessonProgress) -> Markup:
         "_lesson_card.html", lesson=lesson, p=state))
 
 
+ADDRESS_KEY = "class_address"  # the address the volunteer picked on the class page
+
+
+def phone_bases() -> list[str]:
+    """Addresses phones can open: TRAINER_PUBLIC_URL if set, else the one this browser
+    used when it is a network address, else one per LAN address of the laptop; the
+    laptop's own address (127.0.0.1) only when it has no network at all."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return [configured.rstrip("/")]
+    return addresses.phone_urls(request.host_url) or [request.host_url.rstrip("/")]
+
+
+def phone_base(asked: str = "") -> str:
+    """The address printed in QR codes (class and learner cards): ``asked`` when the
+    volunteer picks one on the class page (remembered in her session), else her earlier
+    pick, else the first of ``phone_bases``."""
+    bases = phone_bases()
+    if asked in bases:
+        session[ADDRESS_KEY] = asked
+    picked = session.get(ADDRESS_KEY)
+    return picked if picked in bases else bases[0]
+
+
 def public_url(path: str) -> str:
-    """An address of this site as printed or shown as a QR (TRAINER_PUBLIC_URL, else the
-    address this request came to)."""
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/") + path
+    """An address of this site as printed or shown as a QR: one a phone can open."""
+    return phone_base() + path
 
 
 def card_url(learner: Learner) -> str:
-    """The address a new learner card's QR opens: it brings their progress to any
-    device. Printing a new card revokes the learner's older cards (committed here)."""
-    token = kiosk.new_card(get_db(), learner)
+    """The address the QR of the learner's current card opens (a first card is made and
+    committed if she has none); it brings her progress to any device. Showing a card
+    never revokes one: only "In thẻ mới" does (``cards.new_card``)."""
+    token = cards.card_token(get_db(), current_app.config["SECRET_KEY"], learner)
     get_db().commit()
     return public_url(url_for("learner.resume_card", token=token))
 

@@ -1,6 +1,6 @@
 /* The kiosk's "who are you" page reads a learner card's QR with the camera: frames go
-   to the vendored jsQR decoder; a card of this server (its own address or the public
-   address its cards print) opens its /c/<token> page here. Anything else is refused.
+   to the vendored jsQR decoder; a card of this server (its own address, or an address
+   its cards print: the public one, its LAN addresses) opens its /c/<token> page here. Anything else is refused.
    Without a camera (or on plain http away from localhost, where browsers give none) the
    reader stays hidden and the typed code below it is the way in. */
 (function () {

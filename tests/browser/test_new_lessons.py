@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer, tap, wait_for_step
-from tests.conftest import fresh_database_url
 from trainer.answers import accepted_answers
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Step, Tap, Type
 from trainer.content.library import load_library
@@ -26,16 +25,6 @@ LIBRARY = load_library(LESSONS_DIR)
 NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh",
        "vneid-bao-lua-dao", "vneid-kham-benh")
 SHOW_ME = re.compile("Cho tôi xem|Show me")
-
-
-@pytest.fixture(scope="module")
-def new_server(tmp_path_factory):
-    """One server for every walk (each learner is a fresh browser)."""
-    tmp = tmp_path_factory.mktemp("new-lessons")
-    live = LiveServer(tmp, {"DATABASE_URL": fresh_database_url(tmp),
-                            "SECRET_KEY": "browser-test-secret", "PYTHONUNBUFFERED": "1"}).start()
-    yield live
-    live.stop()
 
 
 def plain(fragment: str) -> str:
@@ -164,11 +153,11 @@ def test_every_new_lesson_has_an_english_twin_with_the_same_steps():
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
 @pytest.mark.parametrize("lesson_id", NEW)
-def test_learner_plays_a_new_lesson_to_the_end_on_a_phone(new_server, new_page, lesson_id,
+def test_learner_plays_a_new_lesson_to_the_end_on_a_phone(module_server, new_page, lesson_id,
                                                           locale):
     lesson = LIBRARY.lessons[(lesson_id, locale)]
     page = new_page(PHONE, is_mobile=True, has_touch=True)
-    walk(page, new_server, lesson, locale)
+    walk(page, module_server, lesson, locale)
 
 
 def test_fake_bts_text_is_checked_in_the_bank_app_not_by_its_sender_name():

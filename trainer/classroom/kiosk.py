@@ -1,7 +1,6 @@
-"""Shared devices: how a learner finds their own progress again on a kiosk, and the
-printable learner card. Secrets (a 4-digit PIN or three pictures) are stored only as
-an HMAC keyed with SECRET_KEY; a card carries a random token, stored only as a hash,
-that a new card or a volunteer revokes.
+"""Shared devices: how a learner finds their own progress again on a kiosk. Secrets (a
+4-digit PIN or three pictures) are stored only as an HMAC keyed with SECRET_KEY. The
+printed learner card and its typed code are ``trainer.classroom.cards``.
 """
 
 from __future__ import annotations
@@ -9,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from trainer.models import ClassMember, ClassSession, KioskLogin, Learner, LearnerCard, utcnow
+from trainer.models import ClassMember, ClassSession, KioskLogin, Learner
 
 # A picture to find one's name, and the pictures of the literacy-free secret: bundled
 # drawings (static/img/kiosk/<key>.svg), never emoji, which a kiosk without an emoji
@@ -128,76 +126,3 @@ def kiosk_logins(db: Session, since: dt.date | None = None,
                 KioskLogin.created_at >= dt.datetime.combine(since, dt.time.min)))
         query = query.where(recent)
     return list(db.scalars(query))
-
-
-# --- learner cards ----------------------------------------------------------------------------
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_card(db: Session, learner: Learner) -> str:
-    """A new card for the learner: a random token (only its hash is kept); every older
-    card of theirs stops working. The caller commits."""
-    revoke_cards(db, learner)
-    token = secrets.token_urlsafe(24)
-    db.add(LearnerCard(learner_id=learner.id, token_hash=_token_hash(token)))
-    db.flush()
-    return token
-
-
-def revoke_cards(db: Session, learner: Learner) -> int:
-    """Every card of this learner stops working (a lost card); the caller commits."""
-    return db.execute(update(LearnerCard).where(LearnerCard.learner_id == learner.id,
-                                                LearnerCard.revoked_at.is_(None))
-                      .values(revoked_at=utcnow())).rowcount
-
-
-def learner_from_card(db: Session, token: str) -> Learner | None:
-    """The learner of a card that has not been revoked, else None."""
-    if not token or len(token) > 64:
-        return None
-    card = db.scalar(select(LearnerCard).where(LearnerCard.token_hash == _token_hash(token),
-                                               LearnerCard.revoked_at.is_(None)))
-    return db.get(Learner, card.learner_id) if card is not None else None
-
-
-# --- A first-time learner on a kiosk, and the typed card code (issue 17 item 7) -----------
-
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to confuse
-CODE_LENGTH = 8
-
-
-def card_code(db: Session, learner: Learner) -> str:
-    """The learner's short card code (made on first use; the caller commits)."""
-    from trainer.models import CardCode
-
-    row = db.scalar(select(CardCode).where(CardCode.learner_id == learner.id))
-    if row is None:
-        import secrets
-
-        while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if db.scalar(select(CardCode.id).where(CardCode.code == code)) is None:
-                break
-        row = CardCode(learner_id=learner.id, code=code)
-        db.add(row)
-        db.flush()
-    return row.code
-
-
-def show_code(code: str) -> str:
-    """As printed on the card: two groups of four, easier to read and type."""
-    return f"{code[:4]} {code[4:]}"
-
-
-def learner_from_code(db: Session, typed: str) -> Learner | None:
-    """The learner whose card shows this code, however it was typed (spaces, dashes,
-    small letters are forgiven)."""
-    from trainer.models import CardCode
-
-    cleaned = "".join(ch for ch in (typed or "")[:40].upper() if ch.isalnum())
-    if len(cleaned) != CODE_LENGTH:
-        return None
-    row = db.scalar(select(CardCode).where(CardCode.code == cleaned))
-    return row.learner if row is not None else None

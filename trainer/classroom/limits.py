@@ -1,4 +1,5 @@
-"""Limits on guessing: volunteer passwords, class codes. Plain functions over a session.
+"""Limits on guessing: volunteer passwords, class codes, learner codes (on ``/resume``
+and on a kiosk). The one mechanism for all of them. Plain functions over a session.
 
 Each try is *reserved* before it is checked, by one atomic statement
 (``UPDATE … SET tries = tries + 1 WHERE key = … AND tries < limit RETURNING``), so 60
@@ -11,6 +12,8 @@ anywhere (the addresses in them are kept no longer than the window).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+from dataclasses import dataclass
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -72,22 +75,51 @@ def clear_prefix(db: Session, prefix: str) -> int:
                       ).rowcount
 
 
-# --- class codes ----------------------------------------------------------------------------
+# --- codes typed by anyone: class codes, learner codes ------------------------------------
 
-JOIN_LIMIT = 20  # wrong class codes from one address …
-JOIN_WINDOW = dt.timedelta(minutes=10)  # … within this long (8⁶ codes: never guessed)
+@dataclass(frozen=True)
+class Guess:
+    """A code anyone may type, limited per address: ``tries`` wrong ones within
+    ``window``; a right one is given back, so only wrong codes count."""
 
-
-def join_key(address: str) -> str:
-    return f"join:{address[:64]}"
-
-
-def join_try(db: Session, address: str) -> bool:
-    """May this address try a class code now? Call before looking the code up; call
-    ``join_found`` when the code was right, so only wrong codes count."""
-    return reserve(db, join_key(address), JOIN_LIMIT, JOIN_WINDOW)
+    name: str
+    tries: int
+    window: dt.timedelta
 
 
-def join_found(db: Session, address: str) -> None:
-    refund(db, join_key(address))
+# A class code is on the projector for everyone; 20 wrong from one address in 10 minutes
+# is a typo-prone class behind one Wi-Fi, never a search of the 8⁶ codes.
+JOIN = Guess("join", 20, dt.timedelta(minutes=10))
+# A learner code ("mã học tiếp", also typed on a kiosk) is a sign-in: 5 wrong ones per
+# address in 15 minutes, counted together on every page that takes one.
+LEARNER_CODE = Guess("code", 5, dt.timedelta(minutes=15))
+
+
+def address_key(address: str) -> str:
+    """Who is counted: an IPv4 address, or an IPv6 /64 (one household or phone gets a
+    whole /64, so counting single IPv6 addresses would count nothing)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "")[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _key(guess: Guess, address: str) -> str:
+    return f"{guess.name}:{address_key(address)}"
+
+
+def may_try(db: Session, guess: Guess, address: str) -> bool:
+    """May this address type one more code now? Call before looking the code up (the
+    try is counted and committed first); then ``was_right`` when the code was right."""
+    return reserve(db, _key(guess, address), guess.tries, guess.window)
+
+
+def was_right(db: Session, guess: Guess, address: str) -> None:
+    """A right code does not count against the address (committed)."""
+    refund(db, _key(guess, address))
     db.commit()

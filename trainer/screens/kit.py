@@ -22,21 +22,24 @@ target on its screen only; form fields and PIN pads are fields. ``{key}`` in any
 the lesson state's value (or the app's default); ``when: key`` / ``unless: key`` show a
 component only when the state's key is set or not; ``items_from: key`` takes a list from
 the state (so ``add:`` in a step makes a new chat message appear). Problems are told as
-``file:line: what is wrong. How to fix it.`` and never stop the rest from loading.
+``file:line: what is wrong. How to fix it.`` in the author's language (English messages
+marked ``P_``, translated from the ``problems`` catalogue like the lessons' ones), one per
+mistake, and never stop the rest from loading.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from trainer.content.lesson import Problem
+from trainer.content.messages import P_
 from trainer.screens import SCREENS, SPAN, Screen, template_filter
 
 APP_KEYS = ("app", "name", "colour", "ink", "icon", "home", "home_when", "reconstruction",
@@ -227,6 +230,7 @@ class KitApp:
     home_when: str = ""
     reconstruction: bool = True
     state: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 1  # of its 'app:' in the file, where a problem with the whole app is told
 
     @property
     def target(self) -> str:
@@ -369,8 +373,9 @@ def load_apps(folder: Path) -> list[Problem]:
         if app is None:
             continue
         if app.id in APPS:
-            problems.append(Problem(app.path, 1, f"The app '{app.id}' is already defined in "
-                                    f"{APPS[app.id].path}. Give each app its own 'app:' name."))
+            _File(app.path, problems).add(
+                app.line, P_("The app '{app}' is already defined in {other}."),
+                P_("Give each app its own 'app:' name."), app=app.id, other=APPS[app.id].path)
             continue
         APPS[app.id] = app
         for screen in screens:
@@ -381,22 +386,26 @@ def load_apps(folder: Path) -> list[Problem]:
 
 
 class _File:
-    """One app file being read: its problems, each at a line."""
+    """One app file being read: its problems, each at a line, told like the lessons' ones
+    (English catalogue messages with ``{name}`` placeholders, translated when shown)."""
 
     def __init__(self, shown: str, problems: list[Problem]):
         self.shown = shown
         self.problems = problems
 
-    def add(self, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(Problem(self.shown, line, message))
+    def add(self, at: yaml.Node | int | None, what: str, fix: str, *, close: str = "",
+            **args: Any) -> None:
+        """``at``: the node whose line is wrong (or the line itself; None: the first)."""
+        line = at if isinstance(at, int) else at.start_mark.line + 1 if at is not None else 1
+        args = {k: str(v) if isinstance(v, Mapping) else v for k, v in args.items()}  # hashable
+        self.problems.append(Problem(self.shown, line, what, fix, tuple(args.items()), close))
 
 
-def _key_node(node: yaml.Node, key: str) -> yaml.Node:
+def _key_node(node: yaml.Node, key: Any) -> yaml.Node:
     """The node of ``key`` in a mapping node (for its line), else the mapping itself."""
     if isinstance(node, yaml.MappingNode):
         for k, _ in node.value:
-            if k.value == key:
+            if k.value == key or isinstance(key, bool) and k.tag.endswith(":bool"):
                 return k
     return node
 
@@ -411,21 +420,44 @@ def _value_node(node: yaml.Node, key: str | int) -> yaml.Node:
     return node
 
 
-def _suggest(word: str, names: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(names), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+def _suggest(word: Any, names: Iterable[Any]) -> str:
+    """The name the author probably meant, as the lesson checks find it."""
+    from trainer.content.parser import suggest  # noqa: PLC0415 (the parser imports screens)
+
+    return suggest(word, names)
 
 
-def read_app(path: Path, problems: list[Problem]) -> tuple[KitApp | None, list[Screen]]:
-    """One app file: the app and its screens, or None when the file cannot be used."""
+def _unknown_keys(f: _File, node: yaml.Node, data: Mapping, known: Iterable[str], what: str,
+                  fix: str, **args: Any) -> set[str]:
+    """Tell each key of ``data`` that is not ``known`` (``what``/``fix`` get ``key`` and
+    ``known``); return the known keys they were probably meant to be, so that a misspelt
+    key is one problem, not also a missing key."""
+    known = tuple(known)
+    meant = set()
+    for key in data:
+        if isinstance(key, bool):
+            f.add(_key_node(node, key), P_("YAML reads 'on', 'off', 'yes' and 'no' as "
+                                           "true/false, so they cannot be names here."),
+                  P_("Write 'selected: true'."))
+        elif key not in known:
+            close = _suggest(key, known)
+            meant.add(close)
+            f.add(_key_node(node, key), what, fix, close=close, key=key, known=known, **args)
+    return meant
+
+
+def read_app(path: Path, problems: list[Problem], text: str | None = None
+             ) -> tuple[KitApp | None, list[Screen]]:
+    """One app file: the app and its screens, or None when the file cannot be used.
+    ``text``: what the browser editor holds for ``path`` (else the file is read)."""
     from trainer.content.library import display_path  # noqa: PLC0415 (content imports screens)
 
     shown = display_path(path)
     f = _File(shown, problems)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except UnicodeDecodeError:
-        f.add(None, "The file is not UTF-8 text. Save it as UTF-8 in your editor.")
+        f.add(None, P_("The file is not UTF-8 text."), P_("Save it as UTF-8 in your editor."))
         return None, []
     try:
         loader = _Loader(text)
@@ -435,72 +467,86 @@ def read_app(path: Path, problems: list[Problem]) -> tuple[KitApp | None, list[S
         mark = getattr(exc, "problem_mark", None)
         if mark is not None and mark.line >= len(text.splitlines()):  # at the end: where it began
             mark = getattr(exc, "context_mark", None) or mark
-        problems.append(Problem(shown, mark.line + 1 if mark else 1,
-                                f"YAML error: {getattr(exc, 'problem', None) or exc}. Check the "
-                                "indentation, and put text containing ':' or '#' in quotes."))
+        f.add(mark.line + 1 if mark else 1, P_("YAML error: {error}."),
+              P_("Check the indentation, and put text containing ':' or '#' in quotes."),
+              error=getattr(exc, "problem", None) or exc)
         return None, []
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # "x: !!int abc"
-        f.add(None, "YAML error: a value does not fit its '!!' type tag, or an alias (*name) is "
-                    "used inside what it names. Remove the tag or the alias.")
+        f.add(None, P_("YAML error: a value does not fit its '!!' type tag, or an alias "
+                       "(*name) is used inside what it names."),
+              P_("Remove the tag or the alias."))
         return None, []
     if not isinstance(data, dict):
-        f.add(root, "An app file starts with 'app: <name>' and 'name: <name shown>', then "
-                    "'screens:' (see docs/authoring.md, \"Một ứng dụng mới\").")
+        f.add(root, P_("An app file starts with 'app: <name>' and 'name: <name shown>', then "
+                       "'screens:'."),
+              P_("Follow the example in docs/authoring.md, chapter \"Một ứng dụng mới\"."))
         return None, []
-    for key in data:
-        if key not in APP_KEYS:
-            f.add(_key_node(root, key), f"Unknown key '{key}'." + _suggest(key, APP_KEYS)
-                  + f" An app has: {', '.join(APP_KEYS)}.")
+    meant = _unknown_keys(f, root, data, APP_KEYS, P_("Unknown key '{key}' in the app file."),
+                          P_("An app has: {known}."))
     app_id = data.get("app")
     if not isinstance(app_id, str) or not APP_RE.match(app_id):
-        f.add(_key_node(root, "app"), "Each app needs 'app:' — a short name of lower-case "
-              "letters, digits and _ (e.g. 'app: nganhang'); its screens are <app>.<screen>.")
+        if "app" not in meant:
+            f.add(_key_node(root, "app"), P_("The app has no valid 'app:' name."),
+                  P_("Write a short name of lower-case letters, digits and _ (e.g. 'app: "
+                     "nganhang'); its screens are named <app>.<screen>."))
         return None, []
+    app_line = _key_node(root, "app").start_mark.line + 1
     if app_id in BUILT_IN_APPS:
-        f.add(_key_node(root, "app"), f"'{app_id}' is the name of built-in screens. Choose "
-              "another name for 'app:'.")
+        f.add(app_line, P_("'{app}' is the name of built-in screens."),
+              P_("Choose another name for 'app:'."), app=app_id)
         return None, []
     if path.stem != app_id:
-        f.add(_key_node(root, "app"), f"The file is {path.name} but 'app: {app_id}'. Name the "
-              f"file {app_id}.yaml, so authors find the app by its name.")
+        f.add(app_line, P_("The file is {file} but 'app: {app}'."),
+              P_("Name the file {app}.yaml, so authors find the app by its name."),
+              file=path.name, app=app_id)
     name = data.get("name")
+    if (not isinstance(name, str) or not name.strip()) and "name" not in meant:
+        f.add(_key_node(root, "name"), P_("The app has no 'name:'."),
+              P_("Write the words shown under its icon (e.g. 'name: Ngân hàng Mẫu')."))
     if not isinstance(name, str) or not name.strip():
-        f.add(_key_node(root, "name"), "Each app needs 'name:', the words under its icon "
-              "(e.g. 'name: Ngân hàng Mẫu').")
         name = app_id
     colours = {}
     for key, default in (("colour", "#0a4a8c"), ("ink", "#ffffff")):
         value = data.get(key, default)
         if not isinstance(value, str) or not COLOUR_RE.match(value):
-            f.add(_key_node(root, key), f"'{key}:' is a colour like \"#0a4a8c\" (in quotes).")
+            f.add(_key_node(root, key), P_("'{key}: {value}' is not a colour."),
+                  P_("Write a colour as # and six digits or letters a–f, in quotes, like "
+                     "\"#0a4a8c\"."), key=key, value=value)
             value = default
         colours[key] = value
-    if _contrast(colours["colour"], colours["ink"]) < 4.5:
-        f.add(_key_node(root, "ink"), f"Text in {colours['ink']} on {colours['colour']} is hard "
-              "to read (contrast below 4.5:1). Choose a darker 'colour:' or set 'ink: "
-              "\"#ffffff\"' or '\"#111111\"'.")
+    ratio = _contrast(colours["colour"], colours["ink"])
+    if ratio < 4.5:
+        f.add(_key_node(root, "ink" if "ink" in data else "colour"),
+              P_("Text in {ink} on {colour} is hard to read (contrast {ratio}:1, below 4.5:1)."),
+              P_("Choose a darker 'colour:', or set 'ink:' to \"#ffffff\" (white) or "
+                 "\"#111111\" (black)."), ink=colours["ink"], colour=colours["colour"],
+              ratio=f"{ratio:.1f}")
     icon, icon_file = _icon(data.get("icon", "app"), path, f, _key_node(root, "icon"))
     home = data.get("home", 99)
     if home is False:
         home = None
     elif not isinstance(home, int) or isinstance(home, bool):
-        f.add(_key_node(root, "home"), "'home:' is the app's place on the home screen (a "
-              "number such as 8), or false to leave it off.")
+        f.add(_key_node(root, "home"), P_("'home: {value}' is not a place on the home screen."),
+              P_("Write a number such as 8 (the app's place among the icons), or false to "
+                 "leave it off."), value=home)
         home = 99
     home_when = data.get("home_when") or ""
     state = data.get("state") or {}
     if not isinstance(state, dict):
-        f.add(_key_node(root, "state"), "'state:' is 'key: default value' lines.")
+        f.add(_key_node(root, "state"), P_("'state' is not 'key: value' lines."),
+              P_("Indent one 'key: value' line per state key under 'state:'."))
         state = {}
     app = KitApp(id=app_id, name=name.strip(), path=shown, colour=colours["colour"],
                  ink=colours["ink"], icon=icon, icon_file=icon_file, home=home,
                  home_when=str(home_when), reconstruction=data.get("reconstruction") is not False,
-                 state=state)
+                 state=state, line=app_line)
     screens_node = _value_node(root, "screens")
     declared = data.get("screens")
     if not isinstance(declared, dict) or not declared:
-        f.add(_key_node(root, "screens"), "'screens:' lists the app's screens by name, each "
-              "with 'title:' and 'components:'.")
+        if "screens" not in meant:
+            f.add(_key_node(root, "screens"), P_("The app has no 'screens:'."),
+                  P_("List its screens by name under 'screens:', each with 'title:' and "
+                     "'components:'."))
         return app, []
     screens = []
     for name_, spec in declared.items():
@@ -519,44 +565,55 @@ def icons_dir() -> Path:
     return resource_dir("static") / "img" / "kit"
 
 
+@cache
+def bundled_icons() -> tuple[str, ...]:
+    """The names of the bundled icons (they ship with the code: read once)."""
+    return tuple(sorted(p.stem for p in icons_dir().glob("*.svg")))
+
+
 def _icon(value: Any, path: Path, f: _File, node: yaml.Node) -> tuple[str, Path | None]:
-    bundled = sorted(p.stem for p in icons_dir().glob("*.svg"))
     if not isinstance(value, str) or not value:
-        f.add(node, "'icon:' is the name of a bundled icon or an .svg file beside the app file.")
+        f.add(node, P_("'icon:' is not the name of an icon."),
+              P_("Write the name of a bundled icon, or of an .svg file beside the app file."))
         return "app", None
     if value.endswith(".svg"):
         own = path.parent / value
         if "/" in value or "\\" in value or not own.is_file():
-            f.add(node, f"The icon file {value} is not beside {path.name}. Put the .svg file in "
-                        "the same folder, or use a bundled icon: " + ", ".join(bundled) + ".")
+            f.add(node, P_("The icon file {file} is not beside {app_file}."),
+                  P_("Put the .svg file in the same folder, or use a bundled icon: {known}."),
+                  file=value, app_file=path.name, known=bundled_icons())
             return "app", None
         unsafe = unsafe_svg(own.read_text(encoding="utf-8", errors="replace"))
         if unsafe:
-            f.add(node, f"The icon {value} {unsafe}. Save it as a plain drawing (paths and "
-                        "shapes only), or use a bundled icon.")
+            f.add(node, unsafe, P_("Save it as a plain drawing (paths and shapes only), or use "
+                                   "a bundled icon."), file=value)
             return "app", None
         return value, own
-    if value not in bundled:
-        f.add(node, f"There is no bundled icon '{value}'." + _suggest(value, bundled)
-              + " Bundled icons: " + ", ".join(bundled) + ".")
+    if value not in bundled_icons():
+        f.add(node, P_("There is no bundled icon '{icon}'."), P_("Use one of: {known}."),
+              icon=value, known=bundled_icons(), close=_suggest(value, bundled_icons()))
         return "app", None
     return value, None
 
 
 _UNSAFE_SVG = (
-    (re.compile(r"<\s*script", re.I), "contains a script"),
-    (re.compile(r"\son[a-z]+\s*=", re.I), "has event handlers (on...=)"),
-    (re.compile(r"<\s*foreignObject", re.I), "contains HTML (foreignObject)"),
-    (re.compile(r"(?:href|src)\s*=\s*[\"']\s*(?!#)", re.I), "links to another file or site"),
-    (re.compile(r"url\(\s*[\"']?\s*(?!#)", re.I), "loads another file or site (url(...))"),
-    (re.compile(r"<!ENTITY|<!DOCTYPE", re.I), "declares entities"),
+    (re.compile(r"<\s*script", re.I), P_("The icon {file} contains a script.")),
+    (re.compile(r"\son[a-z]+\s*=", re.I), P_("The icon {file} has event handlers (on...=).")),
+    (re.compile(r"<\s*foreignObject", re.I), P_("The icon {file} contains HTML "
+                                                "(foreignObject).")),
+    (re.compile(r"(?:href|src)\s*=\s*[\"']\s*(?!#)", re.I),
+     P_("The icon {file} links to another file or site.")),
+    (re.compile(r"url\(\s*[\"']?\s*(?!#)", re.I),
+     P_("The icon {file} loads another file or site (url(...)).")),
+    (re.compile(r"<!ENTITY|<!DOCTYPE", re.I), P_("The icon {file} declares entities.")),
 )
 
 
 def unsafe_svg(text: str) -> str:
-    """Why an author's SVG is unsafe to serve, or "" when it is only a drawing."""
+    """Why an author's SVG is unsafe to serve (a catalogue message naming the ``{file}``),
+    or "" when it is only a drawing."""
     if "<svg" not in text:
-        return "is not an SVG drawing"
+        return P_("The icon {file} is not an SVG drawing.")
     for pattern, why in _UNSAFE_SVG:
         if pattern.search(text):
             return why
@@ -577,44 +634,58 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
                  f: _File) -> Screen | None:
     full = f"{app.id}.{name}"
     if not APP_RE.match(name):
-        f.add(key_node, f"The screen name '{name}' must be lower-case letters, digits and _ "
-                        "(e.g. 'chuyen_tien').")
+        f.add(key_node, P_("The screen name '{name}' is not lower-case letters, digits and _."),
+              P_("Write it like 'chuyen_tien'; lessons name the screen {app}.chuyen_tien."),
+              name=name, app=app.id)
         return None
     if not isinstance(spec, dict):
-        f.add(key_node, f"Screen {full} needs 'title:' and 'components:' below it, indented.")
+        f.add(key_node, P_("The screen {screen} has nothing below it."),
+              P_("Indent 'title:' and 'components:' below its name."), screen=full)
         return None
-    for key in spec:
-        if key not in SCREEN_KEYS:
-            f.add(_key_node(node, key), f"Unknown key '{key}' in screen {full}."
-                  + _suggest(key, SCREEN_KEYS) + f" A screen has: {', '.join(SCREEN_KEYS)}.")
+    meant = _unknown_keys(f, node, spec, SCREEN_KEYS, P_("Unknown key '{key}' in screen "
+                                                         "{screen}."),
+                          P_("A screen has: {known}."), screen=full)
     title = spec.get("title")
     if not isinstance(title, str) or not title.strip():
-        f.add(key_node, f"Screen {full} needs 'title:' (e.g. 'title: \"{app.name}: đăng "
-                        "nhập\"'), shown to authors in the catalogue.")
+        if "title" not in meant:
+            f.add(_key_node(node, "title") if "title" in spec else key_node,
+                  P_("The screen {screen} has no 'title:'."),
+                  P_("Add one, like 'title: \"{name}: đăng nhập\"'; authors see it in the "
+                     "catalogue of screens."), screen=full, name=app.name)
         title = full
     background = spec.get("background", "light")
     if background not in BACKGROUNDS:
-        f.add(_key_node(node, "background"), f"'background:' is one of {', '.join(BACKGROUNDS)}.")
+        f.add(_key_node(node, "background"), P_("'{key}: {value}' is not one of the choices."),
+              P_("Use one of: {known}."), key="background", value=background, known=BACKGROUNDS,
+              close=_suggest(background, BACKGROUNDS))
         background = "light"
     frame = spec.get("frame", "phone")
     if frame not in ("phone", "browser"):
-        f.add(_key_node(node, "frame"), "'frame:' is phone (the default) or browser (a web "
-                                        "page in a browser, with its address bar).")
+        f.add(_key_node(node, "frame"), P_("'{key}: {value}' is not one of the choices."),
+              P_("Use phone (the default) or browser (a web page in a browser, with its "
+                 "address bar)."), key="frame", value=frame,
+              close=_suggest(frame, ("phone", "browser")))
         frame = "phone"
     address = spec.get("address") or ""
-    if frame == "browser" and not isinstance(address, str) or frame == "browser" and not address:
+    if frame == "browser" and (not isinstance(address, str) or not address):
         f.add(_key_node(node, "address") if "address" in spec else key_node,
-              f"Screen {full} is in a browser: give its 'address:' (a practice address ending "
-              "in .example, or the official one the lesson teaches).")
+              P_("The screen {screen} is in a browser: give its 'address:'."),
+              P_("Use a practice address ending in .example, or the official one the lesson "
+                 "teaches."), screen=full)
         address = ""
-    for key in set(PLACEHOLDER.findall(str(address))) - set(app.state):
-        f.add(_key_node(node, "address"), f"'{{{key}}}' names a state key the app does not "
-                                          "declare. Add it under 'state:'.")
+    for key in sorted(set(PLACEHOLDER.findall(str(address))) - set(app.state)):
+        f.add(_key_node(node, "address"), P_("'{placeholder}' names a state key the app does "
+                                             "not declare."),
+              P_("Add it under 'state:' at the top of the app file, with a default value."),
+              placeholder=f"{{{key}}}", close=_suggest(key, app.state))
     items = spec.get("components")
     items_node = _value_node(node, "components")
     if not isinstance(items, list) or not items:
-        f.add(_key_node(node, "components") if "components" in spec else key_node,
-              f"Screen {full} needs 'components:', a list like '- appbar: {{title: ...}}'.")
+        if "components" not in meant:
+            f.add(_key_node(node, "components") if "components" in spec else key_node,
+                  P_("The screen {screen} has no 'components:'."),
+                  P_("List what it shows under 'components:', one line each, like "
+                     "'- text: Xin chào'."), screen=full)
         items = []
     components = []
     for i, item in enumerate(items):
@@ -628,9 +699,10 @@ def _read_screen(app: KitApp, name: str, spec: Any, key_node: yaml.Node, node: y
             continue  # shown in turn with another: they may share an id
         for name_ in _own_ids(c):
             if name_ in ids:
-                f.problems.append(Problem(f.shown, c.line, f"The id '{name_}' is used twice on "
-                                          f"screen {full} (first at line {ids[name_]}). Give "
-                                          "each thing on a screen its own id."))
+                f.add(c.line, P_("The id '{id}' is used twice on screen {screen} (first at "
+                                 "line {first})."),
+                      P_("Give each thing on a screen its own id."), id=name_, screen=full,
+                      first=ids[name_])
             ids.setdefault(name_, c.line)
     example = spec.get("example") or _example(full, kit)
     frame_targets = {"address"} if frame == "browser" else {"back", "home"}
@@ -644,14 +716,17 @@ def _read_component(app: KitApp, screen: str, item: Any, node: yaml.Node,
                     f: _File) -> Component | None:
     line = node.start_mark.line + 1
     if not isinstance(item, dict) or len([k for k in item if k not in COMMON_KEYS]) != 1:
-        f.add(node, f"On screen {screen}, each component is one line '- kind: ...', e.g. "
-                    "'- text: Xin chào' or '- button: {id: tiep-tuc, label: Tiếp tục}'.")
+        f.add(node, P_("On screen {screen}, this is not one component."),
+              P_("Write each component as one line '- kind: ...', like '- text: Xin chào' or "
+                 "'- button: {example}'."), screen=screen,
+              example="{id: tiep-tuc, label: Tiếp tục}")
         return None
     kind_name = next(k for k in item if k not in COMMON_KEYS)
     body_node = _value_node(node, kind_name)
     if kind_name not in KINDS:
-        f.add(node, f"Unknown component '{kind_name}'." + _suggest(kind_name, KINDS)
-              + " See the components on /authors/screens.")
+        f.add(node, P_("Unknown component '{kind}'."),
+              P_("See the components on /authors/screens."), kind=kind_name,
+              close=_suggest(kind_name, KINDS))
         return None
     kind = KINDS[kind_name]
     props = item[kind_name]
@@ -661,115 +736,113 @@ def _read_component(app: KitApp, screen: str, item: Any, node: yaml.Node,
         if kind_name in ("text", "toast") and isinstance(props, str | int | float):
             props = {"text": str(props)}
         else:
-            f.add(node, f"'{kind_name}:' takes 'key: value' lines, e.g.\n{kind.example}")
+            f.add(node, P_("'{kind}:' takes 'key: value' lines."), P_("For example:\n{example}"),
+                  kind=kind_name, example=kind.example)
             return None
     props = dict(props)
     for common in COMMON_KEYS:  # `when:` beside the kind, or inside it
         if item.get(common) is not None:
             props[common] = item[common]
-    ok = True
-    for key in props:
-        if isinstance(key, bool):
-            f.add(body_node, "YAML reads 'on', 'off', 'yes' and 'no' as true/false, so they "
-                             "cannot be names here: write 'selected: true'.")
-            ok = False
-        elif key not in (*kind.keys, *COMMON_KEYS):
-            f.add(_key_node(body_node, key), f"'{kind_name}' has no '{key}'."
-                  + _suggest(key, kind.keys) + f" It takes: {', '.join(kind.keys)}.")
-            ok = False
+    before = len(f.problems)
+    meant = _unknown_keys(f, body_node, {k: v for k, v in props.items()
+                                         if k not in COMMON_KEYS},
+                          kind.keys, P_("'{kind}' has no '{key}'."), P_("It takes: {known}."),
+                          kind=kind_name)
     for key in kind.required:
-        if key not in props and not (key == "items" and "items_from" in props):
-            f.add(node, f"'{kind_name}' needs '{key}:'. For example:\n{kind.example}")
-            ok = False
+        if key not in props and key not in meant and not (key == "items"
+                                                          and "items_from" in props):
+            f.add(node, P_("'{kind}' needs '{key}:'."), P_("For example:\n{example}"),
+                  kind=kind_name, key=key, example=kind.example)
     for key, allowed in kind.choices.items():
         if key in props and props[key] not in allowed:
-            f.add(_key_node(body_node, key), f"'{key}: {props[key]}' is not one of "
-                  f"{', '.join(allowed)}." + _suggest(props[key], allowed))
-            ok = False
+            f.add(_key_node(body_node, key), P_("'{key}: {value}' is not one of the choices."),
+                  P_("Use one of: {known}."), key=key, value=props[key], known=allowed,
+                  close=_suggest(props[key], allowed))
     for key in ("id", *kind.target_keys):
         value = props.get(key)
         if value is not None and (not isinstance(value, str) or not ID_RE.match(value)):
-            f.add(_key_node(body_node, key), f"'{key}: {value}' must be lower-case letters, "
-                  "digits and '-' (e.g. 'tiep-tuc'); lessons name it in 'tap:'.")
-            ok = False
+            f.add(_key_node(body_node, key), P_("'{key}: {value}' must be lower-case letters, "
+                                                "digits and '-'."),
+                  P_("Write it like 'tiep-tuc'; lessons name it in 'tap:'."), key=key,
+                  value=value)
     items = props.get("items")
     if items is not None:
-        items_node = _value_node(body_node, "items")
-        if not isinstance(items, list):
-            f.add(_key_node(body_node, "items"), "'items:' is a list, one '- ...' line per item.")
-            ok = False
-        else:
-            for i, entry in enumerate(items):
-                at = _value_node(items_node, i)
-                if not isinstance(entry, dict):
-                    f.add(at, f"Each item of '{kind_name}' is 'key: value' lines with "
-                              f"{', '.join(kind.item_keys)}.")
-                    ok = False
-                    continue
-                for key in entry:
-                    if isinstance(key, bool):
-                        f.add(at, "YAML reads 'on', 'off', 'yes' and 'no' as true/false, so "
-                                  "they cannot be names here: write 'selected: true'.")
-                        ok = False
-                    elif key not in kind.item_keys:
-                        f.add(_key_node(at, key), f"An item of '{kind_name}' has no '{key}'."
-                              + _suggest(key, kind.item_keys)
-                              + f" Items take: {', '.join(kind.item_keys)}.")
-                        ok = False
-                if "label" in kind.item_keys and "title" not in kind.item_keys \
-                        and not entry.get("label"):
-                    f.add(at, f"Each item of '{kind_name}' needs 'label:': words beside every "
-                              "icon, for learners who do not know the pictures.")
-                    ok = False
-                if entry.get("id") is not None and not ID_RE.match(str(entry["id"])):
-                    f.add(_key_node(at, "id"), f"'id: {entry['id']}' must be lower-case "
-                          "letters, digits and '-'.")
-                    ok = False
+        _read_items(kind_name, kind, items, body_node, f)
     for key, top in (("length", 12), ("columns", 4), ("seconds", 600)):
         value = props.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                   or not 1 <= value <= top):
-            f.add(_key_node(body_node, key), f"'{key}:' is a whole number from 1 to {top}.")
-            ok = False
+            f.add(_key_node(body_node, key), P_("'{key}:' is a whole number from 1 to {top}, "
+                                                "not '{value}'."),
+                  P_("Write it in digits, without quotes."), key=key, top=top, value=value)
     for key in ("says", "controls"):
         value = props.get(key)
         if value is not None and not isinstance(value, list) and not (
                 isinstance(value, str) and PLACEHOLDER.fullmatch(value)):
-            f.add(_key_node(body_node, key), f"'{key}:' is a list: [a, b] or one '- ' line "
-                  "per item (or \"{state_key}\" for a list in the state).")
-            ok = False
+            f.add(_key_node(body_node, key), P_("'{key}:' is a list, not one value."),
+                  P_("Write [a, b] or one '- ' line per item; for a list kept in the state, "
+                     "write \"{placeholder}\"."), key=key, placeholder="{state_key}")
     if kind_name == "call":
         for control in props.get("controls") if isinstance(props.get("controls"), list) else ():
             if control not in kind.fixed:
-                f.add(_key_node(body_node, "controls"), f"The call has no button '{control}'."
-                      + _suggest(str(control), kind.fixed) + f" Buttons: {', '.join(kind.fixed)}.")
-                ok = False
+                f.add(_key_node(body_node, "controls"), P_("The call has no button '{name}'."),
+                      P_("Use one of: {known}."), name=control, known=kind.fixed,
+                      close=_suggest(control, kind.fixed))
     if kind_name == "appbar":
-        for action in props.get("actions") or ():
+        actions = props.get("actions") or []
+        for i, action in enumerate(actions if isinstance(actions, list) else [actions]):
             if not isinstance(action, dict) or not ID_RE.match(str(action.get("id", ""))) \
                     or not action.get("label"):
-                f.add(_key_node(body_node, "actions"), "Each action is {id: ..., icon: ..., "
-                      "label: ...}: words beside every icon.")
-                ok = False
+                f.add(_value_node(_value_node(body_node, "actions"), i),
+                      P_("An action of the app bar needs an 'id:' and a 'label:'."),
+                      P_("Write it like {example}: words beside every icon."),
+                      example="{id: tim-kiem, icon: search, label: Tìm}")
     known = set(app.state)
     for key in ("when", "unless", "items_from"):
         if props.get(key) and props[key] not in known:
-            f.add(_key_node(body_node, key) if key in (item[kind_name] or {}) else node,
-                  f"'{key}: {props[key]}' names a state key the app does not declare."
-                  + _suggest(props[key], known)
-                  + " Add it under 'state:' at the top of the app file, with a default value.")
-            ok = False
-    for key in set(PLACEHOLDER.findall(_text_of(props))) - known:
-        f.add(node, f"'{{{key}}}' names a state key the app does not declare."
-              + _suggest(key, known) + " Add it under 'state:' at the top of the app file.")
-        ok = False
-    for icon in _icons_in(props):
-        if not (icons_dir() / f"{icon}.svg").is_file():
-            bundled = sorted(p.stem for p in icons_dir().glob("*.svg"))
-            f.add(node, f"There is no bundled icon '{icon}'." + _suggest(icon, bundled)
-                  + " Bundled icons: " + ", ".join(bundled) + ".")
-            ok = False
-    return Component(kind_name, props, line) if ok else None
+            f.add(_key_node(body_node, key) if isinstance(item[kind_name], dict)
+                  and key in item[kind_name] else
+                  _key_node(node, key), P_("'{key}: {value}' names a state key the app does not "
+                                           "declare."),
+                  P_("Add it under 'state:' at the top of the app file, with a default value."),
+                  key=key, value=props[key], close=_suggest(props[key], known))
+    for key in sorted(set(PLACEHOLDER.findall(_text_of(props))) - known):
+        f.add(node, P_("'{placeholder}' names a state key the app does not declare."),
+              P_("Add it under 'state:' at the top of the app file, with a default value."),
+              placeholder=f"{{{key}}}", close=_suggest(key, known))
+    for icon in sorted(_icons_in(props) - set(bundled_icons())):
+        f.add(node, P_("There is no bundled icon '{icon}'."), P_("Use one of: {known}."),
+              icon=icon, known=bundled_icons(), close=_suggest(icon, bundled_icons()))
+    return Component(kind_name, props, line) if len(f.problems) == before else None
+
+
+def _read_items(kind_name: str, kind: Kind, items: Any, body_node: yaml.Node, f: _File) -> None:
+    """Tell what is wrong with the ``items:`` of a component."""
+    items_node = _value_node(body_node, "items")
+    if not isinstance(items, list):
+        f.add(_key_node(body_node, "items"), P_("'items:' is not a list."),
+              P_("Write one '- ...' line per item."))
+        return
+    for i, entry in enumerate(items):
+        at = _value_node(items_node, i)
+        if not isinstance(entry, dict):
+            f.add(at, P_("An item of '{kind}' is not 'key: value' lines."),
+                  P_("Write each item as 'key: value' lines, with: {known}."), kind=kind_name,
+                  known=kind.item_keys)
+            continue
+        meant = _unknown_keys(f, at, entry, kind.item_keys, P_("An item of '{kind}' has no "
+                                                               "'{key}'."),
+                              P_("Items take: {known}."), kind=kind_name)
+        if "label" in kind.item_keys and "title" not in kind.item_keys \
+                and not entry.get("label") and "label" not in meant:
+            f.add(at, P_("An item of '{kind}' has no 'label:'."),
+                  P_("Add words beside every icon, for learners who do not know the pictures."),
+                  kind=kind_name)
+        if entry.get("id") is not None and not ID_RE.match(str(entry["id"])):
+            f.add(_key_node(at, "id"), P_("'{key}: {value}' must be lower-case letters, "
+                                          "digits and '-'."),
+                  P_("Write it like 'tiep-tuc'; lessons name it in 'tap:'."), key="id",
+                  value=entry["id"])
 
 
 def _icons_in(props: Mapping[str, Any]) -> set[str]:

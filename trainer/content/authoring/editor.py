@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from trainer.content.lesson import Problem
 from trainer.content.library import Library, check_text
 from trainer.content.messages import P_
-from trainer.content.parser import _Collector, load_yaml
+from trainer.content.parser import _Collector
+from trainer.screens.kit import read_app
 
 EDITABLE = re.compile(r"^(?:[a-z]{2}/[a-z0-9][a-z0-9-]*\.md|apps/[a-z0-9][a-z0-9_-]*\.ya?ml)$")
 DRAFT = ".draft"
@@ -58,10 +60,10 @@ def check(library: Library, path: Path, text: str) -> list[Problem]:
         out.add(1, P_("The file is too long for the editor ({count} characters)."),
                 P_("Split the lesson in two."), count=len(text))
         return out.problems
-    if is_app(path):  # the screen kit checks an app's screens when it loads them
-        out = _Collector(shown)
-        load_yaml(text, 1, out)
-        return out.problems
+    if is_app(path):  # as the screen kit reads it when it loads the apps
+        problems: list[Problem] = []
+        read_app(path, problems, text)
+        return [replace(p, path=shown) for p in problems]
     return check_text(library, path, text)[1]
 
 
