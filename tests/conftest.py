@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+import threading
 import uuid
 from pathlib import Path
 
@@ -137,6 +138,14 @@ checked: 2026-11-20
 ---
 """
 
+
+def front(state: str = "", lesson_id: str = "x") -> str:
+    """FRONT for ``lesson_id``, with the lesson's ``state:`` (indented YAML) if given."""
+    text = FRONT.format(id=lesson_id)
+    if state:
+        text = text.replace("\n---\n", "\nstate:\n" + state.rstrip() + "\n---\n", 1)
+    return text
+
 TAP_STEP = """\
 ## Mở tin nhắn
 
@@ -167,6 +176,36 @@ def lessons_dir(tmp_path: Path):
 
     write.root = root  # type: ignore[attr-defined]
     return write
+
+
+@pytest.fixture
+def lesson_app(make_app, lessons_dir):
+    """``lesson_app(steps, **config)``: an app whose library is the one lesson
+    "test-lesson", with that many tap steps."""
+
+    def build(steps: int = 3, **config):
+        lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=steps))
+        return make_app(LESSONS_DIR=str(lessons_dir.root), **config)
+
+    return build
+
+
+def run_parallel(count: int, request) -> list:  # noqa: ANN001
+    """``request(i)`` from ``count`` threads released together (a barrier), so that
+    they race as simultaneous requests do; the results in the order of ``i``."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def go(i: int) -> None:
+        barrier.wait()
+        results[i] = request(i)
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
 
 
 def lesson_text(lesson_id: str = "test-lesson", steps: int = 2, extra: str = "") -> str:

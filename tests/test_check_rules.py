@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FRONT, ROOT, lesson_text
+from tests.conftest import ROOT, front, lesson_text
 from trainer.answers import Submission, check
 from trainer.content import messages
 from trainer.content.lesson import LessonError, Tap
@@ -37,15 +37,15 @@ def found(text: str, lang: str = "en") -> list[tuple[int, str]]:
     return []
 
 
+def problem_at(text: str, needle: str) -> str:
+    """The message of the one problem in ``text``, which is at the line holding ``needle``."""
+    [(line, message)] = found(text)
+    assert line == line_of(text, needle)
+    return message
+
+
 def line_of(text: str, needle: str) -> int:
     return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
-
-
-def front(state: str = "") -> str:
-    text = FRONT.format(id="x")
-    if state:
-        text = text.replace("\n---\n", "\nstate:\n" + state.rstrip() + "\n---\n", 1)
-    return text
 
 
 ZALO = """\
@@ -74,8 +74,8 @@ def test_a_chat_message_id_is_not_a_button():
 def test_tapping_marked_words_outside_a_spot_step_is_refused():
     """ "Show me" would say the target is highlighted with nothing to tap."""
     text = front(ZALO) + step("id: a\nscreen: chat.zalo\ntap: money")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "tap: money") and "marked words" in message
+    message = problem_at(text, "tap: money")
+    assert "marked words" in message
 
 
 def test_marks_and_rows_of_another_screen_do_not_count():
@@ -83,8 +83,8 @@ def test_marks_and_rows_of_another_screen_do_not_count():
              "    - {id: m2, from: Me, text: 'chào'}\n  open: m2\n")
     text = front(state) + step("id: a\nscreen: phone.sms_thread\nspot:\n"
                                "  link: Đường link lạ, đừng bấm vào.")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "  link: Đường") and "no marked words 'link'" in message
+    message = problem_at(text, "  link: Đường")
+    assert "no marked words 'link'" in message
     # the inbox shows one row per sender: the newest message of each
     text = front(state.replace("Me", "Bank")) + step("id: a\nscreen: phone.sms_inbox\ntap: m1")
     assert "does not show 'm1'" in found(text)[0][1]
@@ -100,14 +100,14 @@ def test_a_spot_step_must_ask_every_marked_word():
     state = ZALO.replace('"}', ' [[otp: gửi mã OTP]]"}')
     text = front(state) + step("id: a\nscreen: chat.zalo\nspot:\n"
                                "  money: Hỏi chuyển tiền gấp qua tin nhắn.")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "spot:") and "'otp' are not asked" in message
+    message = problem_at(text, "spot:")
+    assert "'otp' are not asked" in message
 
 
 def test_a_red_flag_is_explained_in_a_sentence():
     text = front(ZALO) + step("id: a\nscreen: chat.zalo\nspot:\n  money: Lạ.")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "  money: Lạ.") and "not explained" in message
+    message = problem_at(text, "  money: Lạ.")
+    assert "not explained" in message
 
 
 # --- state keys and references ------------------------------------------------------
@@ -115,23 +115,21 @@ def test_a_red_flag_is_explained_in_a_sentence():
 def test_a_renamed_state_key_is_a_problem_naming_what_the_screen_reads():
     text = front() + step("id: a\nscreen: phone.sms_inbox\nset:\n"
                           "  tin_nhan: [{id: m1, from: A, text: hi}]\nread: ok")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "tin_nhan:")
+    message = problem_at(text, "tin_nhan:")
     assert "'tin_nhan'" in message and "sms" in message
 
 
 def test_a_misspelt_state_key_suggests_the_right_one():
     text = front("  notificaton: {id: n1, from: A, text: hi}\n") + step(
         "id: a\nscreen: phone.home\nread: ok")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "notificaton") and "Did you mean 'notification'?" in message
+    message = problem_at(text, "notificaton")
+    assert "Did you mean 'notification'?" in message
 
 
 def test_a_reference_to_a_message_that_does_not_exist():
     text = front("  sms: [{id: gia1, from: A, text: hi}]\n") + step(
         "id: a\nscreen: phone.sms_thread\nset:\n  open: gia2\nread: ok")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "open: gia2")
+    message = problem_at(text, "open: gia2")
     assert "'open: gia2' names no item of 'sms'" in message and "'gia1'?" in message
 
 
@@ -156,8 +154,8 @@ def test_numbers_and_addresses_must_be_practice_ones(bad, fake):
 
 def test_a_source_must_be_a_page_not_a_site():
     text = lesson_text().replace("https://example.org/huong-dan", "https://cafef.vn/")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "url: https://cafef.vn") and "home page" in message
+    message = problem_at(text, "url: https://cafef.vn")
+    assert "home page" in message
     no_url = lesson_text().replace("    url: https://example.org/huong-dan\n", "")
     assert "has no 'url:'" in found(no_url)[0][1]
 
@@ -176,8 +174,8 @@ def test_checked_is_not_in_the_future_nor_older_than_the_newest_source():
 
 def test_one_unquoted_colon_in_the_front_matter_is_one_problem_at_its_line():
     text = lesson_text().replace("title: Bài thử", "title: Bước 1: mở tin nhắn")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "title: Bước 1") and 'title: "Bước 1: mở tin nhắn"' in message
+    message = problem_at(text, "title: Bước 1")
+    assert 'title: "Bước 1: mở tin nhắn"' in message
 
 
 def test_a_missing_closing_fence_is_reported_at_its_block_not_the_next_step():
@@ -186,8 +184,8 @@ def test_a_missing_closing_fence_is_reported_at_its_block_not_the_next_step():
     closing = [n for n, line in enumerate(lines) if line == "```"][0]
     del lines[closing]
     text = "\n".join(lines)
-    [(line, message)] = found(text)
-    assert line == line_of(text, "```step") and "not closed" in message
+    message = problem_at(text, "```step")
+    assert "not closed" in message
     assert f"after line {closing}" in message
 
 
@@ -195,8 +193,8 @@ def test_a_broken_step_invents_no_problems_in_the_steps_after_it():
     text = front("  sms: [{id: m1, from: A, text: hi}]\n") + step(
         "id: a\nscreen: phone.sms_inbox\nset: [broken\nread: ok") + step(
         "id: b\nscreen: phone.sms_inbox\ntap: m1")
-    [(line, message)] = found(text)
-    assert line == line_of(text, "set: [broken") and "'['" in message
+    message = problem_at(text, "set: [broken")
+    assert "'['" in message
 
 
 def test_an_unquoted_time_stays_the_time_it_says():

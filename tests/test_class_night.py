@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.conftest import htmx, lesson_text
-from tests.test_classroom import code_of, join, make_class, volunteer_client
+from tests.test_classroom import code_of, join, make_class, open_class, volunteer_client
 from trainer.classroom import addresses, classes
 from trainer.models import ClassMember, ClassSession, Learner
 
@@ -97,9 +97,7 @@ def test_class_page_builds_the_join_url_from_a_lan_address_and_warns_on_loopback
 # --- the projector ----------------------------------------------------------------------------
 
 def test_welcome_slide_shows_code_qr_address_and_count_but_no_names(app):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     join(app, code, "Bà Cúc", "1950")
     page = v.get(f"/volunteer/classes/{cid}/welcome").get_data(as_text=True)
     assert code[:3] in page and "qr.svg" in page and "/join" in page
@@ -180,9 +178,7 @@ def test_edit_class_and_the_grouped_lesson_picker(app):
 
 
 def test_ending_asks_first_twice_says_so_and_a_class_can_be_reopened(app, client):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     page = v.get(f"/volunteer/classes/{cid}/end").get_data(as_text=True)
     assert "Có, kết thúc lớp" in page and code in page
     assert v.post(f"/volunteer/classes/{cid}/end").status_code == 303
@@ -242,9 +238,7 @@ def _helpers(app, cid):
 # --- the board -----------------------------------------------------------------------------------
 
 def test_board_says_what_went_wrong_in_words_and_sorts_by_need(app):
-    v = volunteer_client(app)
-    cid = make_class(v, lessons=("test-lesson", "second"))
-    code = code_of(app, cid)
+    v, cid, code = open_class(app, lessons=("test-lesson", "second"))
     quiet = join(app, code, "Ông Ba")
     wrong = join(app, code, "Bà Cúc")
     ahead = join(app, code, "Bà Dung")
@@ -301,9 +295,7 @@ def test_followers_are_not_idle_and_idle_needs_a_still_presenter():
 
 
 def test_show_me_and_back_to_my_step_reach_that_phone_only(app):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     cuc = join(app, code, "Bà Cúc")
     ba = join(app, code, "Ông Ba")
     ids = member_ids(app, cid)
@@ -356,9 +348,7 @@ def test_done_page_keeps_the_class_bar_and_next_lesson_follows_the_class_plan(
 # --- one phone, several people ------------------------------------------------------------------
 
 def test_someone_else_on_the_same_phone_never_replaces_the_first_person(app, client):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     client.post(f"/join/{code}", data={"name": "Bà Cúc"})
     htmx(client, "/lessons/test-lesson/1", target="app-messages")
     page = client.get(f"/join/{code}").get_data(as_text=True)
@@ -389,9 +379,7 @@ def test_someone_else_on_the_same_phone_never_replaces_the_first_person(app, cli
 
 
 def test_a_phone_cannot_switch_to_a_learner_it_never_had(app):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     join(app, code, "Bà Cúc")
     other = join(app, code, "Ông Ba")
     cuc_id = member_ids(app, cid)["Bà Cúc"]

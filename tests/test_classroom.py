@@ -64,6 +64,13 @@ def code_of(app, class_id: int) -> str:
     return code
 
 
+def open_class(app, **fields) -> tuple:
+    """A volunteer signed in with a new class: (their client, the class id, its join code)."""
+    v = volunteer_client(app)
+    cid = make_class(v, **fields)
+    return v, cid, code_of(app, cid)
+
+
 def join(app, code: str, name="Bà Lan", birth_year=""):
     c = app.test_client()
     r = c.post(f"/join/{code}", data={"name": name, "birth_year": birth_year})
@@ -244,9 +251,7 @@ def test_join_needs_a_name(app, client):
 # --- the live board, hands and follow me ---------------------------------------------------
 
 def test_board_shows_stuck_learners_first_and_escapes_names(app):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     fine = join(app, code, "Ông Ba")
     stuck = join(app, code, '<script>alert("x")</script>')
     htmx(fine, "/lessons/test-lesson/1", target="app-messages")
@@ -301,9 +306,7 @@ def test_help_button_only_for_learners_in_a_class(app, client):
 
 
 def test_follow_me_moves_following_learners_and_one_can_leave(app):
-    v = volunteer_client(app)
-    cid = make_class(v)
-    code = code_of(app, cid)
+    v, cid, code = open_class(app)
     a, b = join(app, code, "A"), join(app, code, "B")
     htmx(v, f"/volunteer/classes/{cid}/present", action="next")
     bar = "/class/bar?lesson=test-lesson&step=1"
@@ -335,10 +338,8 @@ def test_presenter_moves_and_highlights(app):
 # --- kiosk, cards, certificates -----------------------------------------------------------
 
 @pytest.fixture
-def kiosk_app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=1))
-    return make_app(LESSONS_DIR=str(lessons_dir.root), KIOSK=True, KIOSK_IDLE_SECONDS=5,
-                    KIOSK_ASK_SECONDS=60)
+def kiosk_app(lesson_app):
+    return lesson_app(steps=1, KIOSK=True, KIOSK_IDLE_SECONDS=5, KIOSK_ASK_SECONDS=60)
 
 
 def test_kiosk_start_screen_sign_in_with_pin_and_end(kiosk_app):

@@ -5,21 +5,18 @@ run on PostgreSQL too with TRAINER_TEST_DATABASE_URL."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import lesson_text
+from tests.conftest import run_parallel
 from trainer.models import Attempt, Learner, StepEvent
 
 COPIES = 6
 
 
 @pytest.fixture
-def app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root))
+def app(lesson_app):
+    return lesson_app(steps=3)
 
 
 def count(app, model, *where) -> int:
@@ -29,23 +26,12 @@ def count(app, model, *where) -> int:
 
 def at_once(app, cookie: str | None, posts: list[dict]) -> list[int]:
     """Each form posted from its own thread and client, all released together."""
-    barrier = threading.Barrier(len(posts))
-    codes: list[int] = [0] * len(posts)
-
-    def post(i: int) -> None:
-        client = app.test_client()
+    clients = [app.test_client() for _ in posts]
+    for client in clients:
         if cookie:
             client.set_cookie("tapso", cookie)
-        barrier.wait()
-        codes[i] = client.post("/lessons/test-lesson/1", data=posts[i],
-                               headers={"HX-Request": "true"}).status_code
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(posts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return codes
+    return run_parallel(len(posts), lambda i: clients[i].post(
+        "/lessons/test-lesson/1", data=posts[i], headers={"HX-Request": "true"}).status_code)
 
 
 def opened_step_page(app) -> str:
@@ -78,20 +64,10 @@ def test_two_tabs_answering_at_once_share_one_attempt(app):
 def test_start_again_sent_twice_at_once_makes_one_new_attempt(app):
     cookie = opened_step_page(app)
     at_once(app, cookie, [{"target": "app-messages", "sid": "x"}])
-    barrier = threading.Barrier(2)
-    codes: list[int] = []
-
-    def restart() -> None:
-        client = app.test_client()
+    clients = [app.test_client() for _ in range(2)]
+    for client in clients:
         client.set_cookie("tapso", cookie)
-        barrier.wait()
-        codes.append(client.post("/lessons/test-lesson/restart").status_code)
-
-    threads = [threading.Thread(target=restart) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    codes = run_parallel(2, lambda i: clients[i].post("/lessons/test-lesson/restart").status_code)
     assert codes == [303, 303]
     assert count(app, Attempt) == 2
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from tests.browser.conftest import LiveServer
-from tests.conftest import PG_URL, fresh_database_url, lesson_text
+from tests.conftest import PG_URL, fresh_database_url, lesson_text, run_parallel
 from tests.http_learner import HttpLearner
 from trainer.models import Attempt, Learner, StepEvent
 
@@ -86,20 +86,8 @@ def test_a_double_submitted_first_answer_makes_one_learner_and_one_attempt(live:
     for _ in range(browsers):
         learner = HttpLearner(live.url)
         learner.get("/lessons/durable/1")
-        barrier = threading.Barrier(copies)
-        codes: list[int] = []
-
-        def send(learner: HttpLearner = learner, barrier: threading.Barrier = barrier,
-                 codes: list[int] = codes) -> None:
-            barrier.wait()
-            codes.append(learner.post("/lessons/durable/1", target="app-messages",
-                                      sid="one-form")[0])
-
-        threads = [threading.Thread(target=send) for _ in range(copies)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        codes = run_parallel(copies, lambda _i, learner=learner: learner.post(
+            "/lessons/durable/1", target="app-messages", sid="one-form")[0])
         assert codes == [200] * copies
     engine = create_engine(live.env["DATABASE_URL"].replace(
         "postgresql://", "postgresql+psycopg://"))

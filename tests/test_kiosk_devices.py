@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import htmx, lesson_text
+from tests.conftest import htmx
 from tests.test_classroom import code_of, join, login, make_class, volunteer_client
 from trainer.classroom import devices, kiosk
 from trainer.models import KioskDevice, KioskLogin, Learner
@@ -25,10 +25,8 @@ EMOJI = re.compile(
 
 
 @pytest.fixture
-def app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=2))
-    return make_app(LESSONS_DIR=str(lessons_dir.root), KIOSK_IDLE_SECONDS=5,
-                    KIOSK_ASK_SECONDS=60)
+def app(lesson_app):
+    return lesson_app(steps=2, KIOSK_IDLE_SECONDS=5, KIOSK_ASK_SECONDS=60)
 
 
 def make_kiosk(app, name="Máy nhà văn hóa"):

@@ -125,18 +125,6 @@ def test_a_step_without_a_step_block():
     assert line == FRONT.count("\n") + 2 and "no ```step block" in message
 
 
-def test_a_step_with_two_interactions():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\ntap: app-messages\nread: ok")
-    line, message = one_problem(text)
-    assert line == FRONT.count("\n") + 10 and "exactly one" in message and "tap, read" in message
-
-
-def test_a_step_with_no_interaction():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\nhints: [x]")
-    line, message = one_problem(text)
-    assert "nothing to do" in message
-
-
 def test_a_step_with_two_step_blocks():
     text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\nread: ok") + \
         "\n```step\nid: b\nscreen: phone.home\nread: ok\n```\n"
@@ -144,30 +132,31 @@ def test_a_step_with_two_step_blocks():
     assert "two step blocks" in message
 
 
-def test_unknown_screen_suggests_a_close_name():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.hom\nread: ok")
-    line, message = one_problem(text)
-    assert line == FRONT.count("\n") + 8 and "phone.home" in message
-
-
-def test_a_target_the_screen_does_not_have():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\ntap: app-mesages")
-    line, message = one_problem(text)
-    assert "does not show 'app-mesages'" in message and "'app-messages'?" in message
-
-
-def test_a_field_the_screen_does_not_have():
-    text = FRONT.format(id="x") + step(
-        "id: a\nscreen: phone.sms_thread\ntype:\n  field: id_number\n  card: id_number")
-    line, message = one_problem(text)
-    assert "no field 'id_number'" in message and "reply" in message
-
-
-def test_a_spot_flag_that_is_not_marked_in_the_message():
-    text = FRONT.format(id="x") + step(
-        "id: a\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm.")
-    line, message = one_problem(text)
-    assert "no marked words 'link'" in message
+@pytest.mark.parametrize("block, line, says", [
+    pytest.param("id: a\nscreen: phone.home\ntap: app-messages\nread: ok", 10,
+                 ["exactly one", "tap, read"], id="a_step_with_two_interactions"),
+    pytest.param("id: a\nscreen: phone.home\nhints: [x]", None, ["nothing to do"],
+                 id="a_step_with_no_interaction"),
+    pytest.param("id: a\nscreen: phone.hom\nread: ok", 8, ["phone.home"],
+                 id="unknown_screen_suggests_a_close_name"),
+    pytest.param("id: a\nscreen: phone.home\ntap: app-mesages", None,
+                 ["does not show 'app-mesages'", "'app-messages'?"],
+                 id="a_target_the_screen_does_not_have"),
+    pytest.param("id: a\nscreen: phone.sms_thread\ntype:\n  field: id_number\n  card: id_number",
+                 None, ["no field 'id_number'", "reply"], id="a_field_the_screen_does_not_have"),
+    pytest.param("id: a\nscreen: phone.sms_thread\nspot:\n  link: Đường link lạ, đừng bấm.", None,
+                 ["no marked words 'link'"], id="a_spot_flag_that_is_not_marked_in_the_message"),
+    pytest.param("id: a\nscreen: phone.home\nread: [unclosed", 9, ["starts with '['"],
+                 id="yaml_error_in_a_step_block_points_into_the_block"),
+])
+def test_a_wrong_step_block_is_named_at_its_line(block: str, line: int | None,
+                                                 says: list[str]):
+    """The one problem of a lesson whose only step block is wrong: at ``line`` lines
+    after the front matter (where the case names it), its message saying each of ``says``."""
+    found, message = one_problem(FRONT.format(id="x") + step(block))
+    assert line is None or found == FRONT.count("\n") + line
+    for words in says:
+        assert words in message
 
 
 def test_step_ids_are_required_and_unique():
@@ -178,12 +167,6 @@ def test_step_ids_are_required_and_unique():
     text = FRONT.format(id="x") + step("screen: phone.home\nread: ok")
     line, message = one_problem(text)
     assert "no valid 'id:'" in message
-
-
-def test_yaml_error_in_a_step_block_points_into_the_block():
-    text = FRONT.format(id="x") + step("id: a\nscreen: phone.home\nread: [unclosed")
-    line, message = one_problem(text)
-    assert line == FRONT.count("\n") + 9 and "starts with '['" in message
 
 
 @pytest.mark.parametrize("text", [

@@ -6,21 +6,9 @@ import re
 
 import pytest
 
-from tests.conftest import htmx
+from tests.conftest import front, htmx
 
-FRONT = """\
----
-id: ch
-title: Kênh
-summary: Thử các kênh.
-topic: scams
-minutes: 2
-order: 1
-sources:
-  - title: Nguồn thử
-    url: https://example.org/huong-dan
-checked: 2026-11-20
-state:
+STATE = """\
   call: {from: "Cán bộ <b>X</b>", number: "0123 456 789", audio: cuoc-goi.mp3}
   call_lines:
     - "Alô, [[otp: đọc mã OTP]] <script>alert(1)</script>"
@@ -28,7 +16,6 @@ state:
   web: {address: dichvucong.gov.vn.example, real_address: "https://dichvucong.gov.vn.example/x",
         heading: Đăng nhập, fields: [username, otp], button: Tiếp tục}
   letter: {issuer: CÔNG AN MẪU, title: GIẤY MỜI, body: "Đoạn một.\\n\\nĐoạn hai."}
----
 """
 
 STEP = """
@@ -55,7 +42,7 @@ def client(make_app, lessons_dir):
         ("paper.letter", "read: Tiếp tục"),
         ("paper.letter", "set: {letter: {issuer: X, stamp: true, signature: true}}\nread: Tiếp"),
     ]
-    body = FRONT + "".join(STEP.format(n=n, screen=screen, extra=extra)
+    body = front(STATE, "ch") + "".join(STEP.format(n=n, screen=screen, extra=extra)
                            for n, (screen, extra) in enumerate(steps, 1))
     lessons_dir("vi/ch.md", body)
     return make_app(LESSONS_DIR=str(lessons_dir.root)).test_client()

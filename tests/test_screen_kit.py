@@ -33,6 +33,19 @@ def write_app(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def write_demo_app(folder: Path, component: str) -> Path:
+    """``demo.yaml``: one screen, ``demo.one``, holding one component (its YAML line)."""
+    return write_app(folder, "demo", f"""\
+        app: demo
+        name: Demo
+        screens:
+          one:
+            title: Demo
+            components:
+              - {component}
+        """)
+
+
 def draw(app, screen_name: str, state: dict | None = None, ui: ScreenUI | None = None) -> str:
     screen = SCREENS[screen_name]
     with app.test_request_context():
@@ -223,15 +236,7 @@ def test_broken_app_files_never_crash(tmp_path):
 
 
 def test_app_problems_are_reported_by_trainer_check(lessons_dir):
-    write_app(lessons_dir.root / "apps", "demo", """\
-        app: demo
-        name: Demo
-        screens:
-          one:
-            title: Demo
-            components:
-              - buton: {id: a}
-        """)
+    write_demo_app(lessons_dir.root / "apps", "buton: {id: a}")
     problems = [str(p) for p in load_library(lessons_dir.root).problems]
     assert any(p.endswith("apps/demo.yaml:7: Unknown component 'buton'. Did you mean 'button'? "
                           "See the components on /authors/screens.") for p in problems), problems
@@ -304,15 +309,7 @@ def test_the_app_in_docs_authoring_loads_without_a_problem(tmp_path, lessons_dir
 
 
 def test_trainer_screens_reads_the_apps_of_trainer_lessons_dir(lessons_dir):
-    write_app(lessons_dir.root / "apps", "demo", """\
-        app: demo
-        name: Demo
-        screens:
-          one:
-            title: Demo
-            components:
-              - button: {id: ok, label: OK}
-        """)
+    write_demo_app(lessons_dir.root / "apps", "button: {id: ok, label: OK}")
     result = CliRunner().invoke(screens_command, ["--json"],
                                 env={"TRAINER_LESSONS_DIR": str(lessons_dir.root)})
     listed = {s["name"]: s for s in json.loads(result.output)["screens"]}

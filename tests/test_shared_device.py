@@ -11,13 +11,12 @@ import os
 import re
 import stat
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PG_URL, ROOT, htmx, lesson_text
+from tests.conftest import PG_URL, ROOT, htmx, lesson_text, run_parallel
 from trainer import models, progress
 from trainer.classroom import auth, kiosk
 from trainer.models import ClassSession, KioskLogin, Learner, Volunteer
@@ -26,16 +25,13 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture
-def app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root))
+def app(lesson_app):
+    return lesson_app(steps=3)
 
 
 @pytest.fixture
-def kiosk_app(make_app, lessons_dir):
-    lessons_dir("vi/test-lesson.md", lesson_text("test-lesson", steps=3))
-    return make_app(LESSONS_DIR=str(lessons_dir.root), KIOSK=True, KIOSK_IDLE_SECONDS=5,
-                    KIOSK_ASK_SECONDS=5)
+def kiosk_app(lesson_app):
+    return lesson_app(steps=3, KIOSK=True, KIOSK_IDLE_SECONDS=5, KIOSK_ASK_SECONDS=5)
 
 
 def db_of(app):
@@ -327,23 +323,6 @@ def test_a_kiosk_cookie_ends_with_the_browser(kiosk_app):
 
 
 # --- 6. tries reserved atomically ---------------------------------------------------------------
-
-def run_parallel(count: int, request) -> list:  # noqa: ANN001
-    """``request(i)`` from ``count`` threads released together."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def go(i: int) -> None:
-        barrier.wait()
-        results[i] = request(i)
-
-    threads = [threading.Thread(target=go, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
 
 def kiosk_login_id(app) -> int:
     with db_of(app) as db:

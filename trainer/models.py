@@ -42,6 +42,12 @@ def uid_column() -> Mapped[str]:
     return mapped_column(String(36), unique=True, default=new_uid)
 
 
+def parent_id(table: str) -> Mapped[int]:
+    """The row belongs to one row of ``table``: it goes when that row is deleted, and is
+    looked up by it (indexed)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -90,8 +96,7 @@ class StepEvent(Base):
                                        name="uq_step_event_attempt_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"),
-                                            index=True)
+    attempt_id: Mapped[int] = parent_id("attempt")
     step_key: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(10))  # answer, hint, show
     correct: Mapped[bool | None] = mapped_column(Boolean)
@@ -161,8 +166,7 @@ class ClassSession(Base):
     village: Mapped[str] = mapped_column(String(80), default="")
     held_on: Mapped[dt.date] = mapped_column(Date, index=True)
     lessons: Mapped[str] = mapped_column(String(1000), default="")  # lesson ids, space-separated
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    volunteer_id: Mapped[int] = parent_id("volunteer")
     current_lesson: Mapped[str] = mapped_column(String(80), default="")
     current_step: Mapped[int] = mapped_column(Integer, default=1)
     highlight: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -189,10 +193,8 @@ class ClassHelper(Base):
     __table_args__ = (UniqueConstraint("class_id", "volunteer_id",
                                        name="uq_class_helper_class_volunteer"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
-                                          index=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    class_id: Mapped[int] = parent_id("class_session")
+    volunteer_id: Mapped[int] = parent_id("volunteer")
 
 
 class ClassMember(Base):
@@ -203,10 +205,8 @@ class ClassMember(Base):
                                        name="uq_class_member_class_learner"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"),
-                                          index=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    class_id: Mapped[int] = parent_id("class_session")
+    learner_id: Mapped[int] = parent_id("learner")
     display_name: Mapped[str] = mapped_column(String(60))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     following: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -226,8 +226,7 @@ class LearnerCard(Base):
 
     __tablename__ = "learner_card"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    learner_id: Mapped[int] = parent_id("learner")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -264,8 +263,7 @@ class PracticeRound(Base):
     __table_args__ = (UniqueConstraint("learner_id", "submission",
                                        name="uq_practice_round_learner_submission"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"),
-                                            index=True)
+    learner_id: Mapped[int] = parent_id("learner")
     number: Mapped[int] = mapped_column(Integer)
     submission: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -285,8 +283,7 @@ class PracticeItem(Base):
     __table_args__ = (UniqueConstraint("round_id", "position",
                                        name="uq_practice_item_round_position"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("practice_round.id", ondelete="CASCADE"),
-                                          index=True)
+    round_id: Mapped[int] = parent_id("practice_round")
     position: Mapped[int] = mapped_column(Integer)
     lesson_id: Mapped[str] = mapped_column(String(80))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
@@ -346,8 +343,7 @@ class SupportVisit(Base):
     __tablename__ = "support_visit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = uid_column()
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"),
-                                              index=True)
+    volunteer_id: Mapped[int] = parent_id("volunteer")
     held_on: Mapped[dt.date] = mapped_column(Date, index=True)
     person: Mapped[str] = mapped_column(String(60))
     birth_year: Mapped[int | None] = mapped_column(Integer)

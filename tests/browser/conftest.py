@@ -4,6 +4,7 @@ driven by Playwright in Debian's chromium, the way a learner uses it."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,9 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.conftest import fresh_database_url
+from tests.conftest import fresh_database_url, lesson_text
 from trainer import db as database
+from trainer.classroom import auth
+from trainer.content.lesson import Choose, Interaction, Judge, Read
 
 CHROMIUM = os.environ.get("TRAINER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 640}
@@ -85,9 +89,8 @@ class LiveServer:
         self.start()
 
 
-@pytest.fixture
-def server_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for the server; tests may add to it before starting `server`."""
+def fresh_env(tmp_path: Path) -> dict[str, str]:
+    """A server's environment with a new, empty database under tmp_path."""
     return {
         "DATABASE_URL": fresh_database_url(tmp_path),
         "SECRET_KEY": "browser-test-secret",
@@ -96,8 +99,24 @@ def server_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def server_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for the server; tests may add to it before starting `server`."""
+    return fresh_env(tmp_path)
+
+
+@pytest.fixture
 def server(tmp_path: Path, server_env: dict[str, str]):
     live = LiveServer(tmp_path, server_env).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """One server for all the tests of a module: each learner is a fresh browser, so
+    sharing it is safe, and starting it once keeps the module fast on a busy machine."""
+    tmp = tmp_path_factory.mktemp("server")
+    live = LiveServer(tmp, fresh_env(tmp)).start()
     yield live
     live.stop()
 
@@ -148,9 +167,68 @@ def wait_for_step(page, number: int) -> None:
     page.wait_for_selector(f'#step[data-number="{number}"]')
 
 
+def plain(html: str) -> str:
+    """An option's text as the learner reads it (tags dropped), enough of it to find it."""
+    return re.sub(r"<[^>]+>", "", html)[:30]
+
+
+def answer_in_panel(page, i: Interaction) -> None:
+    """Answer right a step that is answered below the screen: choose by the options' text
+    (the right one, or every right one ticked and then "Xong", "Done" in English), judge,
+    or "read" it. Any other step is not this helper's to answer."""
+    panel = page.locator("#step .answer-panel")
+    if isinstance(i, Choose):
+        right = [o for o in i.options if o.correct]
+        if i.several:
+            for o in right:
+                panel.locator("label.option", has_text=plain(o.text)).locator("input").check()
+            panel.get_by_role("button", name=re.compile("^(Xong|Done)$")).click()
+        else:
+            panel.locator("button.option", has_text=plain(right[0].text)).click()
+    elif isinstance(i, Judge):
+        page.locator(f"#step .judge-{i.answer}").click()
+    elif isinstance(i, Read):
+        panel.locator('button[name="done"]').click()
+    else:
+        raise AssertionError(f"not answered in the panel: {i!r}")
+
+
 def shot(page, name: str) -> Path:
     """A screenshot to look at by eye; kept out of the repository (test-artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def one_lesson(tmp_path: Path, lesson_id: str) -> dict[str, str]:
+    """The server's settings for a library of one two-step lesson (topic "phone"), read
+    from a folder under tmp_path, with local assets (no CDN)."""
+    lessons = tmp_path / "lessons"
+    (lessons / "vi").mkdir(parents=True)
+    (lessons / "topics.yaml").write_text("- id: phone\n  order: 1\n  title: {vi: Điện thoại}\n",
+                                         encoding="utf-8")
+    (lessons / "vi" / f"{lesson_id}.md").write_text(lesson_text(lesson_id, steps=2),
+                                                   encoding="utf-8")
+    return {"TRAINER_LESSONS_DIR": str(lessons), "TRAINER_USE_CDN": "0"}
+
+
+def add_volunteer(database_url: str, username: str, password: str, *, author: bool = False,
+                  **fields: str) -> None:
+    """A volunteer account written into the server's database, before anyone signs in."""
+    engine = database.make_engine(database_url)
+    db = database.make_sessionmaker(engine)()
+    auth.create_volunteer(db, username, password, **fields).author = author
+    db.commit()
+    db.close()
+    engine.dispose()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """A volunteer opens the volunteer pages, signs in through the form and is let in."""
+    page.goto(base + "/volunteer/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(re.compile(r"/volunteer/$"))
+    expect(page.locator('input[name="password"]')).to_have_count(0)

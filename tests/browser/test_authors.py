@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, KIOSK, PHONE, PROJECTOR
+from tests.browser.conftest import ARTIFACTS, KIOSK, PHONE, PROJECTOR, add_volunteer
+from tests.browser.conftest import sign_in as volunteer_signs_in
 from tests.conftest import ROOT
-from trainer import db as database
-from trainer.classroom import auth
 from trainer.screens import SCREENS
 
 PASSWORD = "correct horse battery"
@@ -19,17 +18,8 @@ PASSWORD = "correct horse battery"
 
 def sign_in(server, page) -> None:
     """Create a volunteer account, then sign in through the login form."""
-    engine = database.make_engine(server.env["DATABASE_URL"])
-    db = database.make_sessionmaker(engine)()
-    auth.create_volunteer(db, "author", PASSWORD)
-    db.commit()
-    db.close()
-    engine.dispose()
-    page.goto(server.url + "/volunteer/login")
-    page.locator('input[name="username"]').fill("author")
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator("form button.btn-primary").click()
-    expect(page.locator('input[name="password"]')).to_have_count(0)
+    add_volunteer(server.env["DATABASE_URL"], "author", PASSWORD)
+    volunteer_signs_in(page, server.url, "author", PASSWORD)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, shot, tap, wait_for_step
+from tests.browser.conftest import ARTIFACTS, PHONE, shot, sign_in, tap, wait_for_step
 from trainer import db as database
 from trainer.classroom import addresses, auth, classes
 from trainer.config import ROOT
@@ -50,11 +50,7 @@ def setup_class(url: str, lessons: list[str], helper: bool = False) -> int:
 
 
 def log_in(page, base: str, username: str = "tnv") -> None:
-    page.goto(base + "/volunteer/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(r"/volunteer/$"))
+    sign_in(page, base, username, PASSWORD)
 
 
 def back_of_the_room(new_page, png: Path) -> Path:

@@ -11,10 +11,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, LiveServer, shot, tap, wait_for_step
-from tests.conftest import lesson_text
+from tests.browser.conftest import (
+    KIOSK,
+    PHONE,
+    PROJECTOR,
+    LiveServer,
+    add_volunteer,
+    one_lesson,
+    shot,
+    sign_in,
+    tap,
+    wait_for_step,
+)
 from trainer import db as database
-from trainer.classroom import auth
 from trainer.models import StepEvent
 
 PASSWORD = "volunteer pass"
@@ -23,22 +32,7 @@ LESSON = "class-lesson"
 
 @pytest.fixture
 def server_env(server_env, tmp_path):
-    lessons = tmp_path / "lessons"
-    (lessons / "vi").mkdir(parents=True)
-    (lessons / "topics.yaml").write_text("- id: phone\n  order: 1\n  title: {vi: Điện thoại}\n",
-                                         encoding="utf-8")
-    (lessons / "vi" / f"{LESSON}.md").write_text(lesson_text(LESSON, steps=2), encoding="utf-8")
-    return {**server_env, "TRAINER_LESSONS_DIR": str(lessons), "TRAINER_USE_CDN": "0",
-            "TRAINER_CLASS_POLL_SECONDS": "1"}
-
-
-def add_volunteer(url: str) -> None:
-    engine = database.make_engine(url)
-    db = database.make_sessionmaker(engine)()
-    auth.create_volunteer(db, "tnv", PASSWORD, display_name="Tình nguyện viên Minh")
-    db.commit()
-    db.close()
-    engine.dispose()
+    return {**server_env, **one_lesson(tmp_path, LESSON), "TRAINER_CLASS_POLL_SECONDS": "1"}
 
 
 def join(page, base: str, code: str, name: str) -> None:
@@ -53,15 +47,13 @@ def join(page, base: str, code: str, name: str) -> None:
 
 def test_volunteer_runs_a_class_with_two_phones_a_board_a_kiosk_and_a_report(
         server, server_env, new_page, tmp_path):
-    add_volunteer(server_env["DATABASE_URL"])
+    add_volunteer(server_env["DATABASE_URL"], "tnv", PASSWORD,
+                  display_name="Tình nguyện viên Minh")
     base = server.url
 
     # The volunteer logs in and creates a class.
     vol = new_page(PROJECTOR)
-    vol.goto(base + "/volunteer/")
-    vol.get_by_label("Tên đăng nhập").fill("tnv")
-    vol.get_by_label("Mật khẩu").fill(PASSWORD)
-    vol.get_by_role("button", name="Đăng nhập").click()
+    sign_in(vol, base, "tnv", PASSWORD)
     vol.get_by_role("link", name=re.compile("Tạo lớp mới")).first.click()
     vol.get_by_label("Tên lớp").fill("Lớp tin nhắn")
     vol.get_by_label("Xã / phường").fill("Xã Tân Lập")

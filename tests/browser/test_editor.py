@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, KIOSK, PHONE
+from tests.browser.conftest import ARTIFACTS, KIOSK, PHONE, add_volunteer, sign_in
 from tests.conftest import ROOT
-from trainer import db as database
-from trainer.classroom import auth
 
 PASSWORD = "correct horse battery"
 FILE = "vi/phone-lam-quen.md"
@@ -28,17 +26,8 @@ def lessons(tmp_path: Path, server_env: dict[str, str]) -> Path:
 
 
 def sign_in_author(server, page) -> None:
-    engine = database.make_engine(server.env["DATABASE_URL"])
-    db = database.make_sessionmaker(engine)()
-    auth.create_volunteer(db, "tacgia", PASSWORD).author = True
-    db.commit()
-    db.close()
-    engine.dispose()
-    page.goto(server.url + "/volunteer/login")
-    page.locator('input[name="username"]').fill("tacgia")
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator("form button.btn-primary").click()
-    expect(page.locator('input[name="password"]')).to_have_count(0)
+    add_volunteer(server.env["DATABASE_URL"], "tacgia", PASSWORD, author=True)
+    sign_in(page, server.url, "tacgia", PASSWORD)
 
 
 def test_edit_see_the_problem_fix_it_and_save(lessons, server, new_page):

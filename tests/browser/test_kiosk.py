@@ -12,8 +12,7 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, KIOSK, PHONE, shot
-from tests.conftest import lesson_text
+from tests.browser.conftest import CHROMIUM, KIOSK, PHONE, one_lesson, shot, sign_in
 from trainer import create_app, progress, web
 from trainer import db as database
 from trainer.classroom import auth, kiosk
@@ -23,13 +22,7 @@ PASSWORD = "volunteer pass"
 
 @pytest.fixture
 def server_env(server_env, tmp_path):
-    lessons = tmp_path / "lessons"
-    (lessons / "vi").mkdir(parents=True)
-    (lessons / "topics.yaml").write_text("- id: phone\n  order: 1\n  title: {vi: Điện thoại}\n",
-                                         encoding="utf-8")
-    (lessons / "vi" / "kiosk-lesson.md").write_text(lesson_text("kiosk-lesson", steps=2),
-                                                   encoding="utf-8")
-    return {**server_env, "TRAINER_LESSONS_DIR": str(lessons), "TRAINER_USE_CDN": "0"}
+    return {**server_env, **one_lesson(tmp_path, "kiosk-lesson")}
 
 
 def card_holder(server_env, base: str) -> tuple[str, str]:
@@ -54,10 +47,7 @@ def card_holder(server_env, base: str) -> tuple[str, str]:
 
 def become_kiosk(page, base: str) -> None:
     """The volunteer signs in on this device and turns it into a shared kiosk."""
-    page.goto(base + "/volunteer/")
-    page.get_by_label("Tên đăng nhập").fill("tnv")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, base, "tnv", PASSWORD)
     page.get_by_role("button", name="Biến máy này thành máy học chung").click()
     expect(page.get_by_role("button", name=re.compile("Bắt đầu học"))).to_be_visible()
 

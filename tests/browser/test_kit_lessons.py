@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer, tap, wait_for_step
-from tests.conftest import fresh_database_url
+from tests.browser.conftest import ARTIFACTS, PHONE, answer_in_panel, plain, tap, wait_for_step
 from trainer.answers import accepted_answers
-from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Step, Tap, Type
+from trainer.content.lesson import Lesson, Spot, Step, Tap, Type
 from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
@@ -24,24 +23,11 @@ KIT_LESSONS = sorted(i for i in LIBRARY.ids()
                      if any(SCREENS[s.screen].kit is not None for s in LIBRARY.get(i, "vi").steps))
 
 
-@pytest.fixture(scope="module")
-def kit_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("kit")
-    live = LiveServer(tmp, {"DATABASE_URL": fresh_database_url(tmp),
-                            "SECRET_KEY": "browser-test-secret", "PYTHONUNBUFFERED": "1"}).start()
-    yield live
-    live.stop()
-
-
 def phone_shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for image in page.locator("#step .phone img").all():  # icons loaded before the picture
         expect(image).to_have_js_property("complete", True)
     page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def _plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)[:30]
 
 
 def answer_right(page, lesson: Lesson, step: Step) -> None:
@@ -54,34 +40,23 @@ def answer_right(page, lesson: Lesson, step: Step) -> None:
     elif isinstance(i, Type):
         page.locator('#step input[name="answer"]').fill(accepted_answers(i, lesson.card)[0])
         page.locator('#step input[name="answer"]').press("Enter")
-    elif isinstance(i, Choose):
-        panel = page.locator("#step .answer-panel")
-        right = [o for o in i.options if o.correct]
-        if i.several:
-            for o in right:
-                panel.locator("label.option", has_text=_plain(o.text)).locator("input").check()
-            panel.get_by_role("button", name=re.compile("^(Xong|Done)$")).click()
-        else:
-            panel.locator("button.option", has_text=_plain(right[0].text)).click()
-    elif isinstance(i, Judge):
-        page.locator(f"#step .judge-{i.answer}").click()
-    elif isinstance(i, Read):
-        page.locator('#step .answer-panel button[name="done"]').click()
     elif isinstance(i, Spot):
         for flag in i.flags:
             page.locator(f'#step button.part[name="target"][value="{flag}"]').first.click()
-            expect(page.locator("#step .feedback.good")).to_contain_text(_plain(i.flags[flag]))
+            expect(page.locator("#step .feedback.good")).to_contain_text(plain(i.flags[flag]))
+    else:
+        answer_in_panel(page, i)
     page.wait_for_selector("#step.is-finished")
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
 @pytest.mark.parametrize("lesson_id", KIT_LESSONS)
-def test_learner_plays_a_kit_lesson_to_the_end_on_a_touch_phone(kit_server, new_page,
+def test_learner_plays_a_kit_lesson_to_the_end_on_a_touch_phone(module_server, new_page,
                                                                  lesson_id, locale):
     lesson = LIBRARY.lessons[(lesson_id, locale)]
     page = new_page(PHONE, is_mobile=True, has_touch=True)
-    page.context.add_cookies([{"name": "lang", "value": locale, "url": kit_server.url}])
-    page.goto(f"{kit_server.url}/lessons/{lesson.id}")
+    page.context.add_cookies([{"name": "lang", "value": locale, "url": module_server.url}])
+    page.goto(f"{module_server.url}/lessons/{lesson.id}")
     practice = next(n for n, s in enumerate(lesson.steps) if isinstance(s.interaction, Tap)
                     and SCREENS[s.screen].kit is not None)
     for n, step in enumerate(lesson.steps):

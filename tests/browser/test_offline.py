@@ -14,6 +14,14 @@ from tests.browser.conftest import PHONE, tap, wait_for_step
 LOCAL = re.compile(r"^https?://127\.0\.0\.1[:/]")
 
 
+def local_phone(browser):
+    """A phone's browser (with its service worker) that reaches only this machine."""
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(10_000)
+    context.route(lambda url: not LOCAL.match(url), lambda route: route.abort())
+    return context, context.new_page()
+
+
 def test_lesson_completes_with_every_other_host_blocked(server, browser):
     context = browser.new_context(viewport=PHONE, service_workers="block")
     context.set_default_timeout(10_000)
@@ -42,10 +50,7 @@ def test_lesson_completes_with_every_other_host_blocked(server, browser):
 
 
 def test_service_worker_keeps_opened_pages_and_answers_need_the_connection(server, browser):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(10_000)
-    context.route(lambda url: not LOCAL.match(url), lambda route: route.abort())
-    page = context.new_page()
+    context, page = local_phone(browser)
     page.goto(server.url + "/")
     assert page.evaluate("async () => (await navigator.serviceWorker.ready).active.state") \
         in ("activating", "activated")
@@ -77,10 +82,7 @@ def test_service_worker_keeps_opened_pages_and_answers_need_the_connection(serve
 
 def test_service_worker_never_shows_a_fragment_as_a_page(server, browser):
     """htmx fetched step 2 as a fragment; offline, the whole page must not be that fragment."""
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(10_000)
-    context.route(lambda url: not LOCAL.match(url), lambda route: route.abort())
-    page = context.new_page()
+    context, page = local_phone(browser)
     page.goto(server.url + "/")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, LiveServer, shot, tap, wait_for_step
-from tests.conftest import fresh_database_url
+from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, shot, tap, wait_for_step
 from trainer.answers import accepted_answers
 from trainer.config import ROOT
 from trainer.content.lesson import Choose, Judge, Read, Spot, Tap, Type
@@ -20,14 +19,9 @@ PORTAL = [x.id for x in LIBRARY.listing("vi") if x.topic == "portal"]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One server for the module: each walk uses a fresh browser (a new learner), so
-    sharing it is safe, and starting it once keeps the module fast on a busy machine."""
-    tmp = tmp_path_factory.mktemp("portal")
-    live = LiveServer(tmp, {"DATABASE_URL": fresh_database_url(tmp),
-                            "SECRET_KEY": "browser-test-secret", "PYTHONUNBUFFERED": "1"}).start()
-    yield live
-    live.stop()
+def server(module_server):
+    """Every walk of the module on one server (conftest.module_server)."""
+    return module_server
 
 
 SHOT: set[tuple[str, int]] = set()  # one screenshot per screen and viewport width

@@ -8,25 +8,16 @@ import re
 
 from openpyxl import load_workbook
 
-from tests.browser.conftest import PHONE, shot
-from trainer import db as database
-from trainer.classroom import auth
+from tests.browser.conftest import PHONE, add_volunteer, shot, sign_in
 
 PASSWORD = "volunteer pass"
 
 
 def test_a_visit_recorded_on_a_phone_counts_in_the_report(server, server_env, new_page):
-    engine = database.make_engine(server_env["DATABASE_URL"])
-    db = database.make_sessionmaker(engine)()
-    auth.create_volunteer(db, "tnv", PASSWORD, role="admin", display_name="Minh")
-    db.commit()
-    db.close()
-    engine.dispose()
+    add_volunteer(server_env["DATABASE_URL"], "tnv", PASSWORD, role="admin",
+                  display_name="Minh")
     phone = new_page(PHONE, is_mobile=True, has_touch=True)
-    phone.goto(server.url + "/volunteer/login")
-    phone.get_by_label("Tên đăng nhập").fill("tnv")
-    phone.get_by_label("Mật khẩu").fill(PASSWORD)
-    phone.get_by_role("button", name="Đăng nhập").click()
+    sign_in(phone, server.url, "tnv", PASSWORD)
     phone.get_by_role("link", name="Ghi nhận hỗ trợ 1-1").click()
     phone.get_by_label("Tên hoặc tên viết tắt của người được hỗ trợ").fill("Bà N.T.L")
     phone.get_by_label(re.compile("Năm sinh")).fill("1948")

@@ -19,14 +19,13 @@ from tests.browser.conftest import (
     KIOSK,
     PHONE,
     PROJECTOR,
-    LiveServer,
+    answer_in_panel,
     shot,
     tap,
     wait_for_step,
 )
-from tests.conftest import fresh_database_url
 from trainer.answers import accepted_answers
-from trainer.content.lesson import Choose, Judge, Lesson, Read, Step, Tap, Type
+from trainer.content.lesson import Lesson, Step, Tap, Type
 from trainer.content.library import load_library
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
@@ -36,17 +35,6 @@ OURS = sorted(i for i in LIBRARY.ids()
               if i.startswith("vneid-") or i in ("phone-getting-started", "portal-birth"))
 PROCEDURES = ["vneid-stay-notice", "portal-birth", "vneid-criminal-record"]
 NEXT = re.compile("Bước tiếp theo|Xong bài")
-
-
-@pytest.fixture(scope="module")
-def vneid_server(tmp_path_factory):
-    """One server for all the lessons (each learner is a fresh browser): starting a server
-    per lesson would double the time on a busy machine."""
-    tmp = tmp_path_factory.mktemp("vneid")
-    live = LiveServer(tmp, {"DATABASE_URL": fresh_database_url(tmp),
-                            "SECRET_KEY": "browser-test-secret", "PYTHONUNBUFFERED": "1"}).start()
-    yield live
-    live.stop()
 
 
 def phone_shot(page, name: str) -> None:
@@ -86,21 +74,8 @@ def answer_right(page, lesson: Lesson, step: Step) -> None:
         tap(page, i.target)
     elif isinstance(i, Type):
         _type(page, lesson, step)
-    elif isinstance(i, Choose):
-        right = [o for o in i.options if o.correct]
-        panel = page.locator("#step .answer-panel")
-        if i.several:
-            for o in right:
-                panel.locator("label.option", has_text=_plain(o.text)).locator("input").check()
-            panel.get_by_role("button", name="Xong").click()
-        else:
-            panel.locator("button.option", has_text=_plain(right[0].text)).click()
-    elif isinstance(i, Judge):
-        page.locator(f"#step .judge-{i.answer}").click()
-    elif isinstance(i, Read):
-        page.locator('#step .answer-panel button[name="done"]').click()
-    else:  # pragma: no cover - our lessons use no spot steps
-        raise AssertionError(i)
+    else:  # choose, judge, read (our lessons use no spot steps)
+        answer_in_panel(page, i)
     page.wait_for_selector("#step.is-finished")
 
 
@@ -114,10 +89,6 @@ def answer_wrong(page, lesson: Lesson, step: Step) -> None:
         _type(page, lesson, step, text="sai")
 
 
-def _plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)[:30]
-
-
 def _first_practice_step(lesson: Lesson) -> int:
     """Index of the first tap or type step with hints: the one we get wrong on purpose."""
     return next(n for n, s in enumerate(lesson.steps)
@@ -125,8 +96,8 @@ def _first_practice_step(lesson: Lesson) -> int:
 
 
 @pytest.mark.parametrize("lesson_id", OURS)
-def test_learner_completes_lesson_on_a_phone(vneid_server, new_page, lesson_id):
-    server = vneid_server
+def test_learner_completes_lesson_on_a_phone(module_server, new_page, lesson_id):
+    server = module_server
     lesson = _lesson(lesson_id)
     assert 6 <= len(lesson.steps) <= 15
     page = new_page(PHONE)
@@ -155,8 +126,8 @@ def test_learner_completes_lesson_on_a_phone(vneid_server, new_page, lesson_id):
     assert "Đã xong" in page.locator(f'[data-lesson="{lesson.id}"]').inner_text()
 
 
-def test_home_page_groups_vneid_lessons_in_suggested_order(vneid_server, new_page):
-    server = vneid_server
+def test_home_page_groups_vneid_lessons_in_suggested_order(module_server, new_page):
+    server = module_server
     page = new_page(PHONE)
     page.goto(server.url + "/topics/vneid")
     shown = page.locator('[data-lesson^="vneid-"]').evaluate_all(
@@ -220,10 +191,10 @@ PHONE_BUTTONS = """() => [...document.querySelectorAll('#step .phone .phone-body
 
 
 @pytest.mark.parametrize("size", ["a4", "a6"])
-def test_printable_practice_card_reads_well_on_screen_and_paper(vneid_server, new_page, size):
+def test_printable_practice_card_reads_well_on_screen_and_paper(module_server, new_page, size):
     for name, viewport in (("phone", PHONE), ("kiosk", KIOSK), ("projector", PROJECTOR)):
         page = new_page(viewport)
-        page.goto(f"{vneid_server.url}/practice-card/?size={size}")
+        page.goto(f"{module_server.url}/practice-card/?size={size}")
         expect(page.locator(".print-card").first).to_contain_text("000158012345")
         shot(page, f"vneid-card-{size}-{name}")
     page.emulate_media(media="print")
@@ -232,17 +203,17 @@ def test_printable_practice_card_reads_well_on_screen_and_paper(vneid_server, ne
     shot(page, f"vneid-card-{size}-print")
 
 
-def test_a_vneid_step_at_kiosk_and_projector_size(vneid_server, new_page):
+def test_a_vneid_step_at_kiosk_and_projector_size(module_server, new_page):
     for name, viewport in (("kiosk", KIOSK), ("projector", PROJECTOR)):
         page = new_page(viewport)
-        page.goto(f"{vneid_server.url}/lessons/vneid-activate/10")
+        page.goto(f"{module_server.url}/lessons/vneid-activate/10")
         expect(page.locator('#step [data-key="1"]')).to_be_visible()
         shot(page, f"vneid-passcode-{name}")
 
 
-def test_password_checklist_ticks_rules_while_the_learner_types(vneid_server, new_page):
+def test_password_checklist_ticks_rules_while_the_learner_types(module_server, new_page):
     page = new_page(PHONE)
-    page.goto(f"{vneid_server.url}/lessons/vneid-activate/8")
+    page.goto(f"{module_server.url}/lessons/vneid-activate/8")
     field = page.locator('#step input[name="answer"]')
     field.press_sequentially("tapluyen")
     expect(page.locator("#step .vn-rules li.met")).to_have_count(2)  # length, small letters

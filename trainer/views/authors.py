@@ -30,6 +30,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 from sqlalchemy import select
 
+from trainer import web
 from trainer.classroom.auth import (
     admin_required,
     author_required,
@@ -52,7 +53,6 @@ from trainer.screens import ScreenUI
 from trainer.screens.render import draw_screen, step_context
 from trainer.speech import recordings
 from trainer.speech.texts import lesson_texts, ui_gettext
-from trainer.web import csrf, dev_mode, fresh_library, get_db, render
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 
@@ -70,7 +70,7 @@ _NAMED = re.compile(r'(<(?:button|input)\b[^>]*\bdata-(target|field)="([^"]+)"[^
 @volunteer_required
 def index():
     volunteer = current_volunteer()
-    return render_template("authors/index.html", dev=dev_mode(), author=can_author(volunteer),
+    return render_template("authors/index.html", dev=web.dev_mode(), author=can_author(volunteer),
                            admin=volunteer.role == "admin")
 
 
@@ -92,7 +92,7 @@ def preview():
     root = Path(current_app.config["LESSONS_DIR"])
     wanted = request.args.get("path", "")
     if not wanted:
-        problems = Counter(p.path for p in fresh_library().problems)
+        problems = Counter(p.path for p in web.fresh_library().problems)
         files = [(f"{root.name}/{p.relative_to(root)}", problems[display_path(p)])
                  for p in lesson_files(root)]
         # Vietnamese first: it is the source every translation follows
@@ -103,7 +103,8 @@ def preview():
     path = resolve_lesson_path(root, wanted[:300])
     if path is None:
         abort(404)
-    return render("authors/preview.html", "authors/_preview.html", **_preview_context(root, path))
+    return web.render("authors/preview.html", "authors/_preview.html",
+                      **_preview_context(root, path))
 
 
 @bp.get("/preview/poll")
@@ -124,7 +125,7 @@ def poll():
 def translations():
     config = current_app.config
     statuses = translation_status(
-        fresh_library(), Path(config["TRANSLATIONS_DIR"]),
+        web.fresh_library(), Path(config["TRANSLATIONS_DIR"]),
         languages(config["TRANSLATIONS_DIR"], config["DEFAULT_LOCALE"]))
     return render_template("authors/translations.html", statuses=statuses)
 
@@ -150,7 +151,7 @@ def edit(wanted: str):
         if action == "download":
             return Response(text, mimetype="text/plain; charset=utf-8", headers={
                 "Content-Disposition": f'attachment; filename="{path.name}"'})
-    problems = editor.check(fresh_library(), path, text)
+    problems = editor.check(web.fresh_library(), path, text)
     if request.method == "POST":
         if action == "save" and not problems:
             editor.save(path, text)
@@ -162,14 +163,14 @@ def edit(wanted: str):
             status = "draft"
     context = _editor_context(root, path, text, problems, status)
     code = 422 if status == "refused" else 200
-    return render("authors/edit.html", "authors/_editor_result.html", code, **context)
+    return web.render("authors/edit.html", "authors/_editor_result.html", code, **context)
 
 
 @bp.route("/access", methods=["GET", "POST"])
 @admin_required
 def access():
     """Admins choose which volunteers may edit lessons in the browser."""
-    db = get_db()
+    db = web.get_db()
     if request.method == "POST":
         volunteer = db.get(Volunteer, request.form.get("volunteer", type=int) or 0)
         if volunteer is None:
@@ -187,14 +188,14 @@ def _editor_context(root: Path, path: Path, text: str, problems: list, status: s
                    line_count=text.count("\n") + 1, problems=sorted(problems,
                                                                    key=lambda p: p.line),
                    status=status, has_draft=editor.draft_of(path).is_file(),
-                   is_app=editor.is_app(path), preview=None, editing=True, dev=dev_mode())
+                   is_app=editor.is_app(path), preview=None, editing=True, dev=web.dev_mode())
     if not editor.is_app(path):
         context.update(_preview_context(root, path, text))
     return context
 
 
 def _preview_context(root: Path, path: Path, text: str | None = None) -> dict:
-    found = preview_file(fresh_library(), path, text)
+    found = preview_file(web.fresh_library(), path, text)
     head, sections = found.sections()
     views = {}
     if found.lesson is not None:
@@ -203,7 +204,7 @@ def _preview_context(root: Path, path: Path, text: str | None = None) -> dict:
                      **step_context(found.lesson, i, NO_PROGRESS)))
                  for i in range(len(found.lesson.steps))}
     return dict(preview=found, head_problems=head, sections=sections, views=views,
-                since=signature(root), dev=dev_mode(), author=can_author(current_volunteer()))
+                since=signature(root), dev=web.dev_mode(), author=can_author(current_volunteer()))
 
 
 def _screen_html(entry: CatalogueEntry) -> Markup:
@@ -239,7 +240,7 @@ def _name_tag(match: re.Match) -> str:
 def _recordable(lesson_id: str):
     """The lesson (in ``?lang=``, default Vietnamese) and its texts, or 404."""
     lang = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])[:20]
-    lesson = fresh_library().lessons.get((lesson_id, lang))
+    lesson = web.fresh_library().lessons.get((lesson_id, lang))
     if lesson is None:
         abort(404)
     return lesson, lesson_texts(lesson, _ui_words(lesson.locale))
@@ -277,14 +278,14 @@ def _recording_upload(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_app.config["WTF_CSRF_ENABLED"]:
-            csrf.protect()
+            web.csrf.protect()
         return view(*args, **kwargs)
 
     return wrapped
 
 
 @bp.post("/record/<lesson_id>/<role>")
-@csrf.exempt  # checked by _recording_upload, once the body may be as big as a recording
+@web.csrf.exempt  # checked by _recording_upload, once the body may be as big as a recording
 @_recording_upload
 @volunteer_required
 def save_recording(lesson_id: str, role: str):
@@ -308,7 +309,7 @@ def _recording_coverage() -> dict:
 
     def coverage(lang: str) -> list[recordings.Coverage]:
         root = Path(current_app.config["LESSONS_DIR"])
-        lessons = [x for (_, locale), x in sorted(fresh_library().lessons.items())
+        lessons = [x for (_, locale), x in sorted(web.fresh_library().lessons.items())
                    if locale == lang]
         return [recordings.coverage(root, x, _ui_words(lang)) for x in lessons]
 

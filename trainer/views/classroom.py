@@ -22,19 +22,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trainer import progress
+from trainer import progress, web
 from trainer.classroom import classes, limits
 from trainer.models import ClassMember, ClassSession
 from trainer.screens.render import resume_url
-from trainer.web import (
-    class_membership,
-    current_learner,
-    ensure_learner,
-    get_db,
-    is_htmx,
-    library,
-    reserve_learner_id,
-)
 
 bp = Blueprint("classroom", __name__)
 
@@ -44,14 +35,14 @@ def join():
     """Type the class code (the QR code opens /join/<code> directly)."""
     if request.method == "POST":
         code = classes.normalise_code(request.form.get("code", ""))
-        if not limits.join_try(get_db(), request.remote_addr or ""):  # guessing codes
+        if not limits.join_try(web.get_db(), request.remote_addr or ""):  # guessing codes
             return render_template("join.html", error=_join_error("limit"), code=code), 429
         try:
-            klass = classes.find_by_code(get_db(), code, dt.date.today())
+            klass = classes.find_by_code(web.get_db(), code, dt.date.today())
         except classes.ClassError as exc:
             return render_template("join.html", error=_join_error(exc.reason),
                                    code=code), 400 if exc.reason == "unknown" else 410
-        limits.join_found(get_db(), request.remote_addr or "")
+        limits.join_found(web.get_db(), request.remote_addr or "")
         return redirect(url_for(".join_class", code=klass.code), code=303)
     return render_template("join.html", error=None, code="")
 
@@ -63,12 +54,12 @@ def join_class(code: str):
     20); only a phone already in the class sees whose it is, with "Người khác dùng máy
     này" (a new learner, the first one's progress untouched) and each person who joined
     from this phone before, to come back by tapping their name."""
-    db = get_db()
+    db = web.get_db()
     today = dt.date.today()
-    learner = current_learner()
+    learner = web.current_learner()
     form = request.form
     if request.method == "GET":
-        reserve_learner_id()
+        web.reserve_learner_id()
         try:
             klass = classes.find_by_code(db, code, today)
         except classes.ClassError:
@@ -108,7 +99,7 @@ def join_class(code: str):
         learner = progress.get_or_create_learner(db, progress.new_public_id())
         _use_learner(learner)
     else:
-        learner = ensure_learner()
+        learner = web.ensure_learner()
     classes.join(db, klass, learner, name,
                  classes.parse_birth_year(form.get("birth_year", ""), today))
     _remember_on_phone(learner)
@@ -130,14 +121,14 @@ def class_bar():
     """Polled every few seconds by the step page: follow the presenter (asking before
     pulling a learner back from where they went ahead), show the hand, and carry what a
     volunteer sent from the board ("show me" on this phone, "back to my step")."""
-    member = class_membership()
+    member = web.class_membership()
     if member is None:
         return "", 204
     klass = member.klass
     here = (request.args.get("lesson", ""), request.args.get("step", type=int))
     sent, member.sent = member.sent, ""
     if sent:
-        get_db().commit()
+        web.get_db().commit()
     if sent == "pull" and klass.current_lesson:
         url = url_for("lessons.step", lesson_id=klass.current_lesson, number=klass.current_step)
         return Response("", 200, {"HX-Redirect": url})
@@ -160,7 +151,7 @@ def hand():
         classes.lower_hand(member)
     else:
         classes.raise_hand(member)
-    get_db().commit()
+    web.get_db().commit()
     return _after_learner_action(member)
 
 
@@ -168,12 +159,12 @@ def hand():
 def follow():
     member = _member()
     member.following = request.form.get("on") == "1"
-    get_db().commit()
+    web.get_db().commit()
     return _after_learner_action(member)
 
 
 def _member():
-    member = class_membership()
+    member = web.class_membership()
     if member is None:
         abort(404)
     return member
@@ -191,7 +182,7 @@ def _join_error(reason: str) -> str:
 
 def _after_learner_action(member):
     here = (request.form.get("lesson", ""), request.form.get("step", type=int))
-    if is_htmx():
+    if web.is_htmx():
         return _render_bar(member, here)
     back = request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else url_for("home.index")
@@ -199,10 +190,10 @@ def _after_learner_action(member):
 
 
 def _render_bar(member, here, ask=None, show=False):
-    lesson = library().get(here[0], str(get_locale())) if here[0] else None
+    lesson = web.library().get(here[0], str(get_locale())) if here[0] else None
     show = show and lesson is not None and here[1] is not None \
         and 1 <= here[1] <= len(lesson.steps)
-    asked = library().get(ask[0], str(get_locale())) if ask else None
+    asked = web.library().get(ask[0], str(get_locale())) if ask else None
     return render_template("_class_bar.html", member=member, klass=member.klass,
                            here_lesson=here[0], here_step=here[1], show=show,
                            ask=ask if asked else None, ask_lesson=asked, sid=uuid.uuid4().hex,
@@ -236,8 +227,8 @@ def _use_learner(learner) -> None:
 
 
 def _first_lesson_url(klass: ClassSession) -> str:
-    lesson = library().get(klass.current_lesson or next(iter(classes.planned(klass)), ""),
-                           str(get_locale()))
+    lesson = web.library().get(klass.current_lesson or next(iter(classes.planned(klass)), ""),
+                               str(get_locale()))
     if lesson is None:
         return url_for("home.index")
     if klass.follow_on:

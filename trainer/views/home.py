@@ -21,17 +21,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from trainer import db as database
-from trainer import progress
+from trainer import progress, web
 from trainer.content.lesson import Lesson
-from trainer.web import (
-    current_learner,
-    get_db,
-    library,
-    render,
-    render_kept,
-    safe_next,
-    send_static,
-)
 
 bp = Blueprint("home", __name__)
 
@@ -55,15 +46,15 @@ class Tile:
 def index():
     """What to do now at the top ("Học tiếp" / "Bắt đầu ở đây"), then a few large tiles."""
     locale = str(get_locale())
-    groups = library().by_topic(locale)
+    groups = web.library().by_topic(locale)
     lessons = [lesson for _, group in groups for lesson in group]
-    db, learner = get_db(), current_learner()
+    db, learner = web.get_db(), web.current_learner()
     states = progress.progress_for(db, learner, lessons)
     started = any(state.started for state in states.values())
     going = progress.continue_lesson(db, learner, lessons, states)
-    return render("home.html", "home.html", locale=locale, going=going, started=started,
-                  following=None if going else progress.suggested_next(lessons, states),
-                  states=states, tiles=_tiles(groups, states, locale), on_home=True)
+    return web.render("home.html", "home.html", locale=locale, going=going, started=started,
+                      following=None if going else progress.suggested_next(lessons, states),
+                      states=states, tiles=_tiles(groups, states, locale), on_home=True)
 
 
 def _tiles(groups: list, states: dict[str, progress.LessonProgress], locale: str) -> list[Tile]:
@@ -87,7 +78,7 @@ def _tiles(groups: list, states: dict[str, progress.LessonProgress], locale: str
 def topic(topic_id: str):
     """One topic's lessons, numbered in the suggested order (the VNeID path: 1, 2, 3…)."""
     locale = str(get_locale())
-    groups = [(t, lessons) for t, lessons in library().by_topic(locale)
+    groups = [(t, lessons) for t, lessons in web.library().by_topic(locale)
               if t.id == topic_id and not t.group]
     if not groups:
         abort(404)
@@ -98,15 +89,15 @@ def topic(topic_id: str):
 def scams():
     """The "Nhận biết lừa đảo" page: every scam topic with its lessons, and mixed rounds."""
     locale = str(get_locale())
-    groups = [(t, lessons) for t, lessons in library().by_topic(locale) if t.group == SCAMS]
+    groups = [(t, lessons) for t, lessons in web.library().by_topic(locale) if t.group == SCAMS]
     return _topic_page(groups, locale, _("Nhận biết lừa đảo"), scams=True)
 
 
 def _topic_page(groups: list, locale: str, title: str, scams: bool = False):
     lessons = [lesson for _, group in groups for lesson in group]
-    states = progress.progress_for(get_db(), current_learner(), lessons)
-    return render("topic.html", "topic.html", title=title, scams=scams, locale=locale,
-                  lesson_list=_lesson_list(groups, states, locale, heading=scams))
+    states = progress.progress_for(web.get_db(), web.current_learner(), lessons)
+    return web.render("topic.html", "topic.html", title=title, scams=scams, locale=locale,
+                      lesson_list=_lesson_list(groups, states, locale, heading=scams))
 
 
 def _lesson_list(groups: list, states: dict[str, progress.LessonProgress],
@@ -120,13 +111,13 @@ def _lesson_list(groups: list, states: dict[str, progress.LessonProgress],
 
     if any(state.started for state in states.values()):
         return Markup(draw())
-    return render_kept(library(), ("lesson list", tuple(t.id for t, _ in groups)), draw)
+    return web.render_kept(web.library(), ("lesson list", tuple(t.id for t, _ in groups)), draw)
 
 
 @bp.post("/lang")
 def set_language():
     code = request.form.get("lang", "")
-    response = redirect(safe_next(request.form.get("next"), url_for(".index")), code=303)
+    response = redirect(web.safe_next(request.form.get("next"), url_for(".index")), code=303)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", code, max_age=400 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -137,14 +128,14 @@ def set_language():
 def healthz():
     ok = database.is_usable(current_app.extensions["engine"])
     body = {"status": "ok" if ok else "database unavailable",
-            "lessons": len(library().lessons), "lesson_problems": len(library().problems)}
+            "lessons": len(web.library().lessons), "lesson_problems": len(web.library().problems)}
     return jsonify(body), 200 if ok else 503
 
 
 @bp.get("/sw.js")
 def service_worker():
     """Served from the site root so that it may look after every page."""
-    response = send_static("sw.js", max_age=0)
+    response = web.send_static("sw.js", max_age=0)
     response.headers["Cache-Control"] = "no-cache"  # a new version reaches learners at once
     return response
 
@@ -152,4 +143,4 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     """What the service worker shows for a page never opened while online."""
-    return render("offline.html", "offline.html")
+    return web.render("offline.html", "offline.html")

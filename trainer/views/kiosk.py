@@ -25,18 +25,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from trainer import web
 from trainer.classroom import devices, kiosk
 from trainer.classroom.auth import current_volunteer, volunteer_required
 from trainer.forms import KioskDeviceForm, KioskFirstTimeForm
 from trainer.models import KioskDevice, KioskLogin
-from trainer.web import (
-    clear_site_cache,
-    ensure_learner,
-    get_db,
-    kiosk_device,
-    kiosk_mode,
-    start_kiosk_session,
-)
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -50,16 +43,16 @@ def start():
 @bp.post("/start")
 def begin():
     _kiosk_only()
-    start_kiosk_session()  # whoever was here before is forgotten
-    return clear_site_cache(redirect(url_for(".who"), code=303))
+    web.start_kiosk_session()  # whoever was here before is forgotten
+    return web.clear_site_cache(redirect(url_for(".who"), code=303))
 
 
 @bp.post("/end")
 def end():
     """Back to the start screen, forgetting the learner (their progress is already saved)."""
     session.clear()
-    return clear_site_cache(redirect(url_for(".start") if kiosk_mode() else
-                                     url_for("home.index"), code=303))
+    return web.clear_site_cache(redirect(url_for(".start") if web.kiosk_mode() else
+                                         url_for("home.index"), code=303))
 
 
 @bp.get("/here")
@@ -73,23 +66,24 @@ def here():
 def who():
     _kiosk_only()
     if not session.get("kiosk_started"):
-        start_kiosk_session()
+        web.start_kiosk_session()
     # Only learners of recent classes: the list never shows everyone on the server.
     since = dt.date.today() - dt.timedelta(days=current_app.config["KIOSK_LIST_DAYS"])
-    return render_template("kiosk/who.html", logins=kiosk.kiosk_logins(get_db(), since, _here()),
+    return render_template("kiosk/who.html",
+                           logins=kiosk.kiosk_logins(web.get_db(), since, _here()),
                            pictures=kiosk.PICTURES)
 
 
 def _here() -> str:
     """Which kiosk this is, for the learners who chose their pictures on it."""
-    device = kiosk_device()
+    device = web.kiosk_device()
     return f"device:{device.id}" if device is not None else "server"
 
 
 @bp.route("/sign-in/<int:login_id>", methods=["GET", "POST"])
 def sign_in(login_id: int):
     _kiosk_only()
-    db = get_db()
+    db = web.get_db()
     login = db.get(KioskLogin, login_id)
     if login is None:
         abort(404)
@@ -99,7 +93,7 @@ def sign_in(login_id: int):
         chosen = [request.form.get(f"p{i}", "")[:20] for i in range(kiosk.SEQUENCE_LENGTH)]
         ok = kiosk.check_secret(db, current_app.config["SECRET_KEY"], login, pin, chosen)
         if ok:
-            start_kiosk_session()
+            web.start_kiosk_session()
             session["learner"] = login.learner.public_id
             return redirect(url_for("home.index"), code=303)
         if login.failures >= kiosk.MAX_FAILURES:
@@ -111,7 +105,7 @@ def sign_in(login_id: int):
 
 
 def _kiosk_only() -> None:
-    if not kiosk_mode():
+    if not web.kiosk_mode():
         abort(404)
 
 
@@ -122,7 +116,7 @@ def _kiosk_only() -> None:
 def devices_page():
     """Kiosk devices: turn this browser into one ("Biến máy này thành máy học chung"),
     see the others, revoke any."""
-    db = get_db()
+    db = web.get_db()
     form = KioskDeviceForm()
     if form.validate_on_submit():
         device, token = devices.make_kiosk(db, form.name.data, current_volunteer())
@@ -139,7 +133,7 @@ def devices_page():
 @bp.post("/devices/<int:device_id>/revoke")
 @volunteer_required
 def revoke_device(device_id: int):
-    db = get_db()
+    db = web.get_db()
     device = db.get(KioskDevice, device_id)
     if device is None:
         abort(404)
@@ -161,8 +155,8 @@ def first_time():
     if request.method == "POST":  # three pictures, unless the learner typed a PIN
         form.kind.data = "pin" if form.pin.data else "pictures"
     if form.validate_on_submit():
-        db = get_db()
-        learner = ensure_learner()
+        db = web.get_db()
+        learner = web.ensure_learner()
         if form.name.data:
             learner.display_name = form.name.data
         kiosk.set_secret(db, current_app.config["SECRET_KEY"], learner, form.picture.data,
@@ -178,10 +172,10 @@ def first_time():
 def typed_code():
     """The code printed under the card's QR, for a device without a camera."""
     _kiosk_only()
-    learner = kiosk.learner_from_code(get_db(), request.form.get("code", ""))
+    learner = kiosk.learner_from_code(web.get_db(), request.form.get("code", ""))
     if learner is None:
         return render_template(
-            "kiosk/who.html", logins=kiosk.kiosk_logins(get_db()), pictures=kiosk.PICTURES,
+            "kiosk/who.html", logins=kiosk.kiosk_logins(web.get_db()), pictures=kiosk.PICTURES,
             code_error=_("Chưa đúng mã. Bác xem lại 8 chữ in dưới mã QR trên thẻ nhé.")), 400
     session.clear()
     session["kiosk_started"] = True
@@ -191,5 +185,5 @@ def typed_code():
 
 
 def _this_device() -> int | None:
-    device = kiosk_device()
+    device = web.kiosk_device()
     return device.id if device is not None else None

@@ -27,29 +27,13 @@ from flask import (
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from trainer import privacy, progress
+from trainer import privacy, progress, web
 from trainer.a11y import TEXT_SIZES, Prefs
 from trainer.answers import first_answer
 from trainer.classroom import auth, kiosk, qr
 from trainer.content.lesson import Lesson
 from trainer.content.practice_card import CARDS
 from trainer.screens.render import draw_screen, screen_ui
-from trainer.web import (
-    SETTINGS_KEY,
-    card_url,
-    clear_site_cache,
-    current_learner,
-    current_prefs,
-    ensure_learner,
-    get_db,
-    kiosk_mode,
-    kiosk_session,
-    library,
-    render,
-    safe_next,
-    start_kiosk_session,
-    topic_lessons,
-)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("learner", __name__)
@@ -61,9 +45,9 @@ CARD_SIZES = {"a6": 1, "a4": 4}  # paper size -> practice cards on one sheet
 
 @bp.get("/settings")
 def settings():
-    return render("settings/settings.html", "settings/settings.html", prefs=current_prefs(),
-                  sizes=TEXT_SIZES, next=safe_next(request.args.get("next"),
-                                                   url_for("home.index")))
+    return web.render("settings/settings.html", "settings/settings.html", prefs=web.current_prefs(),
+                      sizes=TEXT_SIZES, next=web.safe_next(request.args.get("next"),
+                                                       url_for("home.index")))
 
 
 @bp.post("/settings")
@@ -73,15 +57,15 @@ def save_settings():
     prefs = Prefs.from_form(request.form)
     if prefs is None:
         abort(400)
-    learner = current_learner() if session.get("learner") else None
+    learner = web.current_learner() if session.get("learner") else None
     if learner is not None:
         learner.settings = prefs.encode()
-        get_db().commit()
-        session.pop(SETTINGS_KEY, None)
+        web.get_db().commit()
+        session.pop(web.SETTINGS_KEY, None)
     else:
-        session[SETTINGS_KEY] = prefs.encode()
+        session[web.SETTINGS_KEY] = prefs.encode()
         session.permanent = True
-    return redirect(safe_next(request.form.get("next"), url_for("home.index")), code=303)
+    return redirect(web.safe_next(request.form.get("next"), url_for("home.index")), code=303)
 
 
 # --- my data (Decree 13/2023) ----------------------------------------------------------------
@@ -89,19 +73,19 @@ def save_settings():
 @bp.get("/my-data/")
 def my_data():
     """What we keep about this browser's learner, with the download and delete buttons."""
-    learner = current_learner()
-    summary = privacy.summary(get_db(), learner) if learner else None
-    return render("privacy/my_data.html", "privacy/my_data.html", learner=learner,
-                  summary=summary, prefs=current_prefs(), pictures=kiosk.PICTURES)
+    learner = web.current_learner()
+    summary = privacy.summary(web.get_db(), learner) if learner else None
+    return web.render("privacy/my_data.html", "privacy/my_data.html", learner=learner,
+                      summary=summary, prefs=web.current_prefs(), pictures=kiosk.PICTURES)
 
 
 @bp.get("/my-data/download")
 def download_my_data():
     """Everything stored about this learner as one JSON file (Decree 13/2023)."""
-    learner = current_learner()
+    learner = web.current_learner()
     if learner is None:
         abort(404)
-    body = json.dumps(privacy.export_learner(get_db(), learner), ensure_ascii=False, indent=2)
+    body = json.dumps(privacy.export_learner(web.get_db(), learner), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="tap-so-du-lieu-cua-toi.json"'})
 
@@ -110,14 +94,14 @@ def download_my_data():
 def delete_my_data():
     """Delete the learner row and everything hanging off it, then forget the cookie and
     empty the browser's copies of the pages."""
-    learner = current_learner()
+    learner = web.current_learner()
     if learner is not None:
-        db = get_db()
+        db = web.get_db()
         privacy.delete_learner(db, learner)
         db.commit()
     session.clear()
-    return clear_site_cache(make_response(render("privacy/deleted.html",
-                                                 "privacy/deleted.html")))
+    return web.clear_site_cache(make_response(web.render("privacy/deleted.html",
+                                                         "privacy/deleted.html")))
 
 
 # --- the handbook ------------------------------------------------------------------------------
@@ -125,21 +109,21 @@ def delete_my_data():
 @bp.get("/handbook")
 def handbook():
     locale = str(get_locale())
-    return render("handbook/index.html", "handbook/index.html",
-                  groups=library().by_topic(locale), locale=locale)
+    return web.render("handbook/index.html", "handbook/index.html",
+                      groups=web.library().by_topic(locale), locale=locale)
 
 
 @bp.get("/handbook/<topic_id>")
 def handbook_topic(topic_id: str):
     """One section per lesson of a topic (a new A4 page each): every step's heading,
     instruction and a picture of its screen with the answer pointed at."""
-    topic, lessons = topic_lessons(topic_id)
+    topic, lessons = web.topic_lessons(topic_id)
     if topic is None:
         abort(404)
     chapters = [(lesson, [(i + 1, step, _picture(lesson, i))
                           for i, step in enumerate(lesson.steps)]) for lesson in lessons]
-    return render("handbook/topic.html", "handbook/topic.html", topic=topic,
-                  chapters=chapters, locale=str(get_locale()))
+    return web.render("handbook/topic.html", "handbook/topic.html", topic=topic,
+                      chapters=chapters, locale=str(get_locale()))
 
 
 def _picture(lesson: Lesson, index: int) -> Markup:
@@ -166,8 +150,8 @@ def practice_card(key: str = "default"):
     size = request.args.get("size", "a4")
     if card is None or size not in CARD_SIZES:
         abort(404)
-    return render("card/print.html", "card/print.html", card=card, size=size,
-                  copies=CARD_SIZES[size], sizes=CARD_SIZES)
+    return web.render("card/print.html", "card/print.html", card=card, size=size,
+                      copies=CARD_SIZES[size], sizes=CARD_SIZES)
 
 
 @bp.get("/card/")
@@ -180,14 +164,14 @@ def old_practice_card(key: str = "default"):
 @bp.get("/my-card")
 def my_card():
     """The learner's own printable card (name + QR that resumes their progress)."""
-    learner = current_learner()
+    learner = web.current_learner()
     if learner is None:
         return render_template("kiosk/no_card.html"), 404
     code = session.get(RESUME_CODE_KEY)
-    card_code = kiosk.show_code(kiosk.card_code(get_db(), learner))
-    get_db().commit()
+    card_code = kiosk.show_code(kiosk.card_code(web.get_db(), learner))
+    web.get_db().commit()
     return render_template("kiosk/cards.html", cards=[(learner.display_name or "",
-                                                       qr.svg_inline(card_url(learner)),
+                                                       qr.svg_inline(web.card_url(learner)),
                                                        card_code)],
                            code=progress.show_code(code) if isinstance(code, str) else None)
 
@@ -202,28 +186,28 @@ def old_my_card():
 def resume_card(token: str):
     """Scanning a learner card asks first ("Tiếp tục với tên …?"): opening a link must
     never change who is learning on this device. The switch is the POST below."""
-    learner = kiosk.learner_from_card(get_db(), token)
+    learner = kiosk.learner_from_card(web.get_db(), token)
     if learner is None:
         abort(404)
     return render_template("card/resume.html", name=learner.display_name or "",
-                           token=token, same=learner is current_learner())
+                           token=token, same=learner is web.current_learner())
 
 
 @bp.post("/c/<token>")
 def switch_to_card(token: str):
     """Continue that learner's progress on this device (CSRF-checked like every POST).
     A volunteer signed in on this browser stays signed in."""
-    learner = kiosk.learner_from_card(get_db(), token)
+    learner = kiosk.learner_from_card(web.get_db(), token)
     if learner is None:
         abort(404)
     kept = {k: session[k] for k in auth.SESSION_KEYS if k in session}
-    if kiosk_session():
-        start_kiosk_session()
+    if web.kiosk_session():
+        web.start_kiosk_session()
     else:
         session.clear()
     session.update(kept)
     session["learner"] = learner.public_id
-    session.permanent = not kiosk_session()
+    session.permanent = not web.kiosk_session()
     return redirect(url_for("home.index"), code=303)
 
 
@@ -235,27 +219,27 @@ RESUME_CODE_KEY = "resume_code"  # her own code, kept in her cookie to show agai
 @bp.get("/resume")
 def resume():
     """The form to type a code from another phone (and her own code, if she has one)."""
-    return render("resume/enter.html", "resume/enter.html", outcome=None, typed="")
+    return web.render("resume/enter.html", "resume/enter.html", outcome=None, typed="")
 
 
 @bp.post("/resume")
 def resume_check():
     """A typed code: her progress on this phone, or a kind word. Wrong codes are counted
     per address in the database, so guessing one is bounded."""
-    db = get_db()
+    db = web.get_db()
     address = request.remote_addr or ""
     typed = request.form.get("code", "")[:40]
     if progress.resume_locked(db, address):
-        return render("resume/enter.html", "resume/enter.html", 429, outcome="locked",
-                      typed=typed)
+        return web.render("resume/enter.html", "resume/enter.html", 429, outcome="locked",
+                          typed=typed)
     learner = progress.learner_by_code(db, typed, current_app.config["SECRET_KEY"])
     if learner is None:
         progress.record_wrong_code(db, address)
         db.commit()
-        return render("resume/enter.html", "resume/enter.html", outcome="wrong", typed=typed)
+        return web.render("resume/enter.html", "resume/enter.html", outcome="wrong", typed=typed)
     kiosk_on = session.get("kiosk_started")
     session.clear()
-    if kiosk_on or kiosk_mode():
+    if kiosk_on or web.kiosk_mode():
         session["kiosk_started"] = True
     session["learner"] = learner.public_id
     session[RESUME_CODE_KEY] = progress.normalise_code(typed)
@@ -266,8 +250,8 @@ def resume_check():
 @bp.post("/resume/new")
 def resume_new():
     """Make (or make again) her code; never asked for, only offered."""
-    db = get_db()
-    learner = ensure_learner()
+    db = web.get_db()
+    learner = web.ensure_learner()
     session[RESUME_CODE_KEY] = progress.new_resume_code(db, learner,
                                                         current_app.config["SECRET_KEY"])
     db.commit()
@@ -277,10 +261,10 @@ def resume_new():
 @bp.get("/resume/code")
 def resume_code():
     """Her code, large, to write down or print (shown again from her cookie)."""
-    learner = current_learner()
+    learner = web.current_learner()
     code = session.get(RESUME_CODE_KEY) if learner is not None else None
     shown = progress.show_code(code) if isinstance(code, str) and code else None
-    return render("resume/code.html", "resume/code.html", shown=shown)
+    return web.render("resume/code.html", "resume/code.html", shown=shown)
 
 
 # --- certificates -------------------------------------------------------------------------
@@ -289,11 +273,11 @@ def resume_code():
 def certificate(topic_id: str):
     """A printable certificate once every lesson of the topic is finished."""
     locale = str(get_locale())
-    topic, lessons = topic_lessons(topic_id)
-    learner = current_learner()
+    topic, lessons = web.topic_lessons(topic_id)
+    learner = web.current_learner()
     if topic is None:
         abort(404)
-    states = progress.progress_for(get_db(), learner, lessons)
+    states = progress.progress_for(web.get_db(), learner, lessons)
     if learner is None or not all(states[x.id].finished for x in lessons):
         done = sum(states[x.id].finished for x in lessons)
         return render_template("kiosk/certificate_wait.html", topic=topic, locale=locale,

@@ -13,23 +13,12 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, send_from_directory, url_for
 from flask_babel import get_locale
 
-from trainer import progress
+from trainer import progress, web
 from trainer.answers import Verdict, check
 from trainer.classroom import classes
 from trainer.content.lesson import Lesson, Step
 from trainer.models import Attempt
 from trainer.screens.render import resume_url, step_context
-from trainer.web import (
-    class_membership,
-    current_learner,
-    ensure_learner,
-    get_db,
-    library,
-    read_submission,
-    render,
-    reserve_learner_id,
-    submitted_id,
-)
 
 bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 
@@ -44,8 +33,8 @@ def start(lesson_id: str):
 def step(lesson_id: str, number: int):
     lesson = _lesson(lesson_id)
     index, _ = _step(lesson, number)
-    reserve_learner_id()  # a double-tapped first answer then names one learner
-    return _render_step(lesson, index, progress.current_attempt(get_db(), current_learner(),
+    web.reserve_learner_id()  # a double-tapped first answer then names one learner
+    return _render_step(lesson, index, progress.current_attempt(web.get_db(), web.current_learner(),
                                                                 lesson.id))
 
 
@@ -53,13 +42,13 @@ def step(lesson_id: str, number: int):
 def answer(lesson_id: str, number: int):
     lesson = _lesson(lesson_id)
     index, step = _step(lesson, number)
-    submission = read_submission()
-    db = get_db()
+    submission = web.read_submission()
+    db = web.get_db()
     attempt = _attempt(lesson)
     found = progress.step_status(db, attempt, step).found
     verdict = check(step, submission, lesson.card, found)
     if verdict.counts:
-        progress.record(db, attempt, step, "answer", verdict, submitted_id(), lesson)
+        progress.record(db, attempt, step, "answer", verdict, web.submitted_id(), lesson)
     db.commit()
     keep = submission.text if verdict.keeps_text else None
     return _render_step(lesson, index, attempt, verdict=verdict, typed=keep)
@@ -70,9 +59,9 @@ def helped(lesson_id: str, number: int, kind: str):
     """A hint or "Cho tôi xem": recorded, then the step drawn with it."""
     lesson = _lesson(lesson_id)
     index, step = _step(lesson, number)
-    db = get_db()
+    db = web.get_db()
     attempt = _attempt(lesson)
-    progress.record(db, attempt, step, kind, submission=submitted_id())
+    progress.record(db, attempt, step, kind, submission=web.submitted_id())
     db.commit()
     return _render_step(lesson, index, attempt, asked=kind)
 
@@ -82,15 +71,15 @@ def nudge(lesson_id: str, number: int):
     """Offered after a quiet minute: a gentle question, never a time limit."""
     lesson = _lesson(lesson_id)
     index, step = _step(lesson, number)
-    return render("_nudge.html", "_nudge.html", lesson=lesson, step=step, number=number,
-                  sid=uuid.uuid4().hex)
+    return web.render("_nudge.html", "_nudge.html", lesson=lesson, step=step, number=number,
+                      sid=uuid.uuid4().hex)
 
 
 @bp.post("/<lesson_id>/restart")
 def restart(lesson_id: str):
     lesson = _lesson(lesson_id)
-    db = get_db()
-    progress.start_attempt(db, ensure_learner(), lesson.id)
+    db = web.get_db()
+    progress.start_attempt(db, web.ensure_learner(), lesson.id)
     db.commit()
     return redirect(url_for(".step", lesson_id=lesson.id, number=1), code=303)
 
@@ -98,19 +87,19 @@ def restart(lesson_id: str):
 @bp.get("/<lesson_id>/done")
 def done(lesson_id: str):
     lesson = _lesson(lesson_id)
-    db = get_db()
-    learner = current_learner()
+    db = web.get_db()
+    learner = web.current_learner()
     attempt = progress.current_attempt(db, learner, lesson.id)
     state = progress.lesson_progress(lesson, progress.finished_steps(db, attempt),
                                      attempt is not None)
-    listing = library().listing(str(get_locale()))
+    listing = web.library().listing(str(get_locale()))
     states = progress.progress_for(db, learner, listing)
     following = progress.suggested_next(listing, states, after=lesson.id)
-    member = class_membership()  # in a class, the next lesson is the class plan's
+    member = web.class_membership()  # in a class, the next lesson is the class plan's
     planned = classes.next_planned(member.klass, lesson.id) if member else None
-    if planned and library().get(planned, str(get_locale())):
-        following = library().get(planned, str(get_locale()))
-    return render("done.html", "done.html", lesson=lesson, state=state, following=following)
+    if planned and web.library().get(planned, str(get_locale())):
+        following = web.library().get(planned, str(get_locale()))
+    return web.render("done.html", "done.html", lesson=lesson, state=state, following=following)
 
 
 @bp.get("/audio/<path:filename>")
@@ -120,7 +109,7 @@ def audio(filename: str):
 
 
 def _lesson(lesson_id: str) -> Lesson:
-    lesson = library().get(lesson_id, str(get_locale()))
+    lesson = web.library().get(lesson_id, str(get_locale()))
     if lesson is None:
         abort(404)
     return lesson
@@ -134,14 +123,14 @@ def _step(lesson: Lesson, number: int) -> tuple[int, Step]:
 
 def _attempt(lesson: Lesson) -> Attempt:
     """The learner's current go through the lesson; the first answer starts one."""
-    db = get_db()
-    learner = ensure_learner()
+    db = web.get_db()
+    learner = web.ensure_learner()
     return progress.first_attempt(db, learner, lesson.id)
 
 
 def _render_step(lesson: Lesson, index: int, attempt: Attempt | None,
                  verdict: Verdict | None = None, typed: str | None = None,
                  asked: str | None = None):
-    status = progress.step_status(get_db(), attempt, lesson.steps[index])
-    return render("step.html", "_step.html",
-                  **step_context(lesson, index, status, verdict, typed, asked))
+    status = progress.step_status(web.get_db(), attempt, lesson.steps[index])
+    return web.render("step.html", "_step.html",
+                      **step_context(lesson, index, status, verdict, typed, asked))

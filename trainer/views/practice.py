@@ -14,37 +14,28 @@ from flask import Blueprint, abort, current_app, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from trainer import practice, progress
+from trainer import practice, progress, web
 from trainer.answers import check
 from trainer.content.scam_rules import RULES
 from trainer.models import PracticeItem, PracticeRound
 from trainer.progress import StepStatus
 from trainer.screens.render import step_context
-from trainer.web import (
-    current_learner,
-    ensure_learner,
-    get_db,
-    library,
-    read_submission,
-    render,
-    submitted_id,
-)
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
 def _pool() -> list[practice.Scenario]:
-    return practice.scenarios(library().listing(str(get_locale())))
+    return practice.scenarios(web.library().listing(str(get_locale())))
 
 
 @bp.get("/")
 def index():
-    db = get_db()
-    learner = current_learner()
+    db = web.get_db()
+    learner = web.current_learner()
     scores = practice.history(db, learner)
-    return render("practice/index.html", "practice/index.html", pool=_pool(),
-                  open_round=practice.open_round(db, learner), scores=scores,
-                  bars=practice.chart(scores), sid=uuid.uuid4().hex)
+    return web.render("practice/index.html", "practice/index.html", pool=_pool(),
+                      open_round=practice.open_round(db, learner), scores=scores,
+                      bars=practice.chart(scores), sid=uuid.uuid4().hex)
 
 
 @bp.post("/start")
@@ -52,9 +43,9 @@ def start():
     pool = _pool()
     if not pool:
         abort(404)
-    db = get_db()
-    new = practice.start_round(db, ensure_learner(), pool, random.Random(),
-                               submitted_id(),
+    db = web.get_db()
+    new = practice.start_round(db, web.ensure_learner(), pool, random.Random(),
+                               web.submitted_id(),
                                size=current_app.config["PRACTICE_ROUND_SIZE"])
     db.commit()
     return redirect(url_for(".resume", round_id=new.id), code=303)
@@ -84,13 +75,13 @@ def step(round_id: int, position: int, number: int):
 def answer(round_id: int, position: int, number: int):
     round_, item, scenario, index = _locate(round_id, position, number)
     step = scenario.lesson.steps[index]
-    submission = read_submission()
-    db = get_db()
+    submission = web.read_submission()
+    db = web.get_db()
     attempt = practice.ensure_item_attempt(db, item)
     found = progress.step_status(db, attempt, step).found
     verdict = check(step, submission, scenario.lesson.card, found)
     if verdict.counts:
-        progress.record(db, attempt, step, "answer", verdict, submitted_id())
+        progress.record(db, attempt, step, "answer", verdict, web.submitted_id())
     db.commit()
     keep = submission.text if verdict.keeps_text else None
     return _render(round_, item, scenario, number, verdict=verdict, typed=keep)
@@ -99,9 +90,9 @@ def answer(round_id: int, position: int, number: int):
 @bp.post("/<int:round_id>/<int:position>/<int:number>/<any(hint,show):kind>")
 def helped(round_id: int, position: int, number: int, kind: str):
     round_, item, scenario, index = _locate(round_id, position, number)
-    db = get_db()
+    db = web.get_db()
     attempt = practice.ensure_item_attempt(db, item)
-    progress.record(db, attempt, scenario.lesson.steps[index], kind, submission=submitted_id())
+    progress.record(db, attempt, scenario.lesson.steps[index], kind, submission=web.submitted_id())
     db.commit()
     return _render(round_, item, scenario, number, asked=kind)
 
@@ -112,7 +103,7 @@ def following(round_id: int, position: int):
     round_ = _round(round_id)
     item = _item(round_, position)
     scenario = _scenario(item.lesson_id)
-    db = get_db()
+    db = web.get_db()
     if scenario is None:
         practice.finish_item(db, item, None)
     else:
@@ -129,26 +120,26 @@ def end(round_id: int):
     round_ = _round(round_id)
     if round_.finished_at is None:
         return redirect(url_for(".resume", round_id=round_.id))
-    db = get_db()
-    scores = practice.history(db, current_learner())
+    db = web.get_db()
+    scores = practice.history(db, web.current_learner())
     played = [(i, _scenario(i.lesson_id)) for i in round_.items if i.result in ("right", "wrong")]
     played = [(i, s) for i, s in played if s is not None]
-    return render("practice/end.html", "practice/end.html", round=round_, played=played,
-                  right=sum(i.result == "right" for i, _s in played), total=len(played),
-                  missed=[s for i, s in played if i.result == "wrong"], scores=scores,
-                  bars=practice.chart(scores), rules=RULES, sid=uuid.uuid4().hex)
+    return web.render("practice/end.html", "practice/end.html", round=round_, played=played,
+                      right=sum(i.result == "right" for i, _s in played), total=len(played),
+                      missed=[s for i, s in played if i.result == "wrong"], scores=scores,
+                      bars=practice.chart(scores), rules=RULES, sid=uuid.uuid4().hex)
 
 
 @bp.get("/rules")
 def rules():
     """The golden rules as a handout to print."""
-    return render("practice/rules.html", "practice/rules.html", rules=RULES)
+    return web.render("practice/rules.html", "practice/rules.html", rules=RULES)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 def _round(round_id: int) -> PracticeRound:
-    found = practice.get_round(get_db(), current_learner(), round_id)
+    found = practice.get_round(web.get_db(), web.current_learner(), round_id)
     if found is None:
         abort(404)
     return found
@@ -162,7 +153,7 @@ def _item(round_: PracticeRound, position: int) -> PracticeItem:
 
 
 def _scenario(lesson_id: str) -> practice.Scenario | None:
-    lesson = library().get(lesson_id, str(get_locale()))
+    lesson = web.library().get(lesson_id, str(get_locale()))
     found = practice.scenarios([lesson]) if lesson is not None else []
     return found[0] if found else None
 
@@ -179,7 +170,7 @@ def _locate(round_id: int, position: int, number: int):
 
 
 def _statuses(item: PracticeItem, scenario: practice.Scenario) -> dict[str, StepStatus]:
-    db = get_db()
+    db = web.get_db()
     attempt = practice.item_attempt(db, item)
     return {s.key: progress.step_status(db, attempt, s) for s in scenario.practised}
 
@@ -190,7 +181,7 @@ def _result(item: PracticeItem, scenario: practice.Scenario) -> practice.ItemRes
 
 def _render(round_: PracticeRound, item: PracticeItem, scenario: practice.Scenario,
             number: int, **answer):
-    db = get_db()
+    db = web.get_db()
     index = scenario.steps[number - 1]
     lesson = scenario.lesson
     status = progress.step_status(db, practice.item_attempt(db, item), lesson.steps[index])
@@ -208,5 +199,5 @@ def _render(round_: PracticeRound, item: PracticeItem, scenario: practice.Scenar
               "show": url_for(".helped", kind="show", **here),
               "nudge": None},
     )
-    return render("practice/play.html", "_step.html", round=round_, item=item,
-                  **context)
+    return web.render("practice/play.html", "_step.html", round=round_, item=item,
+                      **context)

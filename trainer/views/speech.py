@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_file
 
+from trainer import web
 from trainer.speech import recordings, voice
-from trainer.web import speech_cache
 
 bp = Blueprint("speech", __name__, url_prefix="/speech")
 
@@ -32,11 +32,11 @@ def recorded(lang: str, key: str, ext: str):
 @bp.get("/<lang>/voice/<key>.<ext>", endpoint="voice")
 def voice_audio(lang: str, key: str, ext: str):
     speed = request.args.get("speed", "normal")
-    text = voice.recall(speech_cache(), lang, key)
+    text = voice.recall(web.speech_cache(), lang, key)
     if text is None or ext != voice.extension() or speed not in voice.SPEEDS:
         abort(404)
     try:
-        audio = voice.synthesise(speech_cache(), lang, text, speed)
+        audio = voice.synthesise(web.speech_cache(), lang, text, speed)
     except (OSError, voice.SynthesisError) as exc:
         current_app.logger.warning("speech: espeak-ng failed for %s/%s: %s", lang, key, exc)
         audio = None

@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from trainer import web
 from trainer.classroom import addresses, archive, auth, classes, kiosk, qr, reports
 from trainer.classroom.auth import admin_required, current_volunteer, volunteer_required
 from trainer.content.lesson import Choose, Judge, Lesson, Type
@@ -43,15 +44,6 @@ from trainer.forms import (
 )
 from trainer.models import ClassSession, Place, SupportVisit, Team, Volunteer, utcnow
 from trainer.screens.render import screen_ui, tapped_words
-from trainer.web import (
-    card_url,
-    clear_site_cache,
-    get_db,
-    is_htmx,
-    library,
-    render,
-    safe_next,
-)
 
 bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
 
@@ -63,7 +55,7 @@ def login():
     form = LoginForm()
     error, code = None, 200
     if form.validate_on_submit():
-        username, address, db = form.username.data, request.remote_addr or "", get_db()
+        username, address, db = form.username.data, request.remote_addr or "", web.get_db()
         # The try is counted before the password is checked: parallel tries cannot race it.
         if not auth.reserve_try(db, username, address):
             error, code = _("Đăng nhập sai nhiều lần. Vui lòng đợi 15 phút rồi thử lại."), 429
@@ -73,7 +65,7 @@ def login():
             auth.login_succeeded(db, username, address)
             db.commit()
             auth.log_in(volunteer)
-            return redirect(safe_next(form.next.data, url_for(".dashboard")), code=303)
+            return redirect(web.safe_next(form.next.data, url_for(".dashboard")), code=303)
     elif form.errors:
         code = 400
     return render_template("volunteer/login.html", form=form, error=error), code
@@ -82,21 +74,21 @@ def login():
 @bp.post("/logout")
 def logout():
     auth.log_out(everywhere=True)
-    return clear_site_cache(redirect(url_for(".login"), code=303))
+    return web.clear_site_cache(redirect(url_for(".login"), code=303))
 
 
 @bp.get("/")
 @volunteer_required
 def dashboard():
     me = current_volunteer()
-    mine = classes.classes_for(get_db(), me)
+    mine = classes.classes_for(web.get_db(), me)
     return render_template("volunteer/dashboard.html", me=me, classes=mine)
 
 
 @bp.route("/volunteers", methods=["GET", "POST"])
 @admin_required
 def volunteers():
-    db = get_db()
+    db = web.get_db()
     form = AddVolunteerForm()
     error = message = None
     if form.validate_on_submit():
@@ -120,7 +112,7 @@ def volunteers():
 @bp.post("/volunteers/<int:volunteer_id>/active")
 @admin_required
 def toggle_active(volunteer_id: int):
-    db = get_db()
+    db = web.get_db()
     person = db.get(Volunteer, volunteer_id)
     if person is None or person.id == current_volunteer().id:
         abort(404)
@@ -136,7 +128,7 @@ def toggle_active(volunteer_id: int):
 def new_class():
     form = _class_form()
     if form.validate_on_submit():
-        db = get_db()
+        db = web.get_db()
         try:
             klass = classes.create_class(db, current_volunteer(), form.title.data,
                                          form.held_on.data, form.commune.data,
@@ -146,8 +138,7 @@ def new_class():
             db.rollback()
             form.title.errors.append(_("Chưa tạo được lớp. Bác bấm lại nút Tạo lớp."))
         else:
-            db.commit()
-            return redirect(url_for(".show_class", class_id=klass.id), code=303)
+            return _back_to_class(klass)
     return render_template("volunteer/class_new.html", me=current_volunteer(), form=form,
                            topics=_topics()), 400 if form.errors else 200
 
@@ -163,8 +154,7 @@ def edit_class(class_id: int):
     if form.validate_on_submit():
         classes.edit_class(klass, form.title.data, form.held_on.data, form.commune.data,
                            form.village.data, form.lesson.data, form.organiser.data)
-        get_db().commit()
-        return redirect(url_for(".show_class", class_id=klass.id), code=303)
+        return _back_to_class(klass)
     return render_template("volunteer/class_new.html", me=current_volunteer(), klass=klass,
                            form=form, topics=_topics()), 400 if form.errors else 200
 
@@ -179,7 +169,7 @@ def show_class(class_id: int):
                            bases=bases, base=base, local=addresses.is_local_host(
                                urlsplit(base).hostname or ""),
                            open=classes.is_open(klass, dt.date.today()),
-                           certified=len(classes.finished_class(get_db(), klass)),
+                           certified=len(classes.finished_class(web.get_db(), klass)),
                            helper_error=request.args.get("helper") == "unknown")
 
 
@@ -187,9 +177,7 @@ def show_class(class_id: int):
 @volunteer_required
 def class_members(class_id: int):
     """The member list on the class page, polled so newcomers appear."""
-    klass = _own_class(class_id)
-    return render_template("volunteer/_members.html", klass=klass,
-                           poll=current_app.config["CLASS_POLL_SECONDS"])
+    return _polled("volunteer/_members.html", class_id)
 
 
 @bp.get("/classes/<int:class_id>/qr.svg")
@@ -210,8 +198,7 @@ def end_class(class_id: int):
     if request.method == "GET":
         return render_template("volunteer/class_end.html", me=current_volunteer(), klass=klass)
     classes.end_class(klass)
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/close")
@@ -226,22 +213,20 @@ def close_class(class_id: int):
 def reopen_class(class_id: int):
     klass = _own_class(class_id)
     classes.reopen_class(klass, dt.date.today())
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/helpers")
 @volunteer_required
 def add_helper(class_id: int):
     klass = _own_class(class_id)
-    db = get_db()
+    db = web.get_db()
     try:
         classes.add_helper(db, klass, request.form.get("username", "")[:40])
     except classes.ClassError:
         db.rollback()
         return redirect(url_for(".show_class", class_id=klass.id, helper="unknown"), code=303)
-    db.commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/helpers/<int:volunteer_id>/remove")
@@ -249,8 +234,7 @@ def add_helper(class_id: int):
 def remove_helper(class_id: int, volunteer_id: int):
     klass = _own_class(class_id)
     classes.remove_helper(klass, volunteer_id)
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 @bp.post("/classes/<int:class_id>/lock")
@@ -259,8 +243,7 @@ def lock_class(class_id: int):
     """"Khoá lớp": everyone is in, so the code on the projector lets nobody else join."""
     klass = _own_class(class_id)
     klass.locked = request.form.get("locked") == "1"
-    get_db().commit()
-    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+    return _back_to_class(klass)
 
 
 # --- the projector: "Vào lớp" slide and presenter ---------------------------------------------
@@ -280,9 +263,8 @@ def welcome(class_id: int):
 @bp.get("/classes/<int:class_id>/count")
 @volunteer_required
 def joined_count(class_id: int):
-    klass = _own_class(class_id)
-    return render_template("volunteer/_joined_count.html", klass=klass,
-                           poll=current_app.config["CLASS_POLL_SECONDS"])
+    """How many joined, on the "Vào lớp" slide (polled)."""
+    return _polled("volunteer/_joined_count.html", class_id)
 
 
 @bp.get("/classes/<int:class_id>/present")
@@ -313,8 +295,8 @@ def presenter_move(class_id: int):
         return _ended_presenting(klass)
     lesson = _presented_lesson(klass)
     form = request.form
-    if form.get("lesson") and form["lesson"] in classes.planned(klass) + library().ids():
-        chosen = library().get(form["lesson"], str(get_locale()))
+    if form.get("lesson") and form["lesson"] in classes.planned(klass) + web.library().ids():
+        chosen = web.library().get(form["lesson"], str(get_locale()))
         if chosen is None:
             abort(404)
         classes.present(klass, chosen, 1)
@@ -324,7 +306,7 @@ def presenter_move(class_id: int):
         step = {"next": klass.current_step + 1, "prev": klass.current_step - 1}.get(action)
         following = classes.next_planned(klass, lesson.id)
         if action == "next" and klass.current_step >= len(lesson.steps) and following:
-            classes.present(klass, library().get(following, str(get_locale())) or lesson, 1)
+            classes.present(klass, web.library().get(following, str(get_locale())) or lesson, 1)
             klass.highlight = False
         elif step is not None:
             classes.present(klass, lesson, step)
@@ -335,8 +317,8 @@ def presenter_move(class_id: int):
             klass.follow_on = not klass.follow_on
         elif action:
             abort(400)
-    get_db().commit()
-    if is_htmx():
+    web.get_db().commit()
+    if web.is_htmx():
         return _render_presenter(klass)
     return redirect(url_for(".presenter", class_id=klass.id), code=303)
 
@@ -347,10 +329,10 @@ def presenter_move(class_id: int):
 @volunteer_required
 def board(class_id: int):
     klass = _own_class(class_id)
-    return render("volunteer/board.html", "volunteer/_board_grid.html",
-                  me=current_volunteer(), klass=klass, rows=_board_rows(klass),
-                  presented=_presented_lesson(klass),
-                  poll=current_app.config["CLASS_POLL_SECONDS"])
+    return web.render("volunteer/board.html", "volunteer/_board_grid.html",
+                      me=current_volunteer(), klass=klass, rows=_board_rows(klass),
+                      presented=_presented_lesson(klass),
+                      poll=current_app.config["CLASS_POLL_SECONDS"])
 
 
 @bp.get("/classes/<int:class_id>/members/<int:member_id>")
@@ -361,8 +343,8 @@ def learner_page(class_id: int, member_id: int):
     member = _member(klass, member_id)
     row = next(r for r in _board_rows(klass) if r["row"].member.id == member.id)
     path = []
-    for entry in classes.learner_path(get_db(), member):
-        lesson = library().get(entry.lesson_id, str(get_locale()))
+    for entry in classes.learner_path(web.get_db(), member):
+        lesson = web.library().get(entry.lesson_id, str(get_locale()))
         index = lesson.step_index(entry.step_key) if lesson else None
         path.append({"entry": entry, "lesson": lesson,
                      "step": lesson.steps[index] if index is not None else None,
@@ -379,7 +361,7 @@ def helped(class_id: int, member_id: int):
     """"Đã giúp": the hand comes down and the row is no longer flagged."""
     klass = _own_class(class_id)
     classes.mark_helped(_member(klass, member_id))
-    get_db().commit()
+    web.get_db().commit()
     return _back_to_board(klass)
 
 
@@ -392,7 +374,7 @@ def send_to_phone(class_id: int, member_id: int):
         classes.send(_member(klass, member_id), request.form.get("what", ""))
     except classes.ClassError:
         abort(400)
-    get_db().commit()
+    web.get_db().commit()
     return _back_to_board(klass)
 
 
@@ -404,7 +386,7 @@ def class_certificates(class_id: int):
     """One A5 page per learner who finished every lesson of the class, to print."""
     klass = _own_class(class_id)
     return render_template("kiosk/certificate_class.html", me=current_volunteer(), klass=klass,
-                           members=classes.finished_class(get_db(), klass),
+                           members=classes.finished_class(web.get_db(), klass),
                            lessons=_planned_lessons(klass))
 
 
@@ -415,8 +397,8 @@ def class_certificates(class_id: int):
 def class_cards(class_id: int):
     """Every member's learner card (name + QR), to print for the class."""
     klass = _own_class(class_id)
-    db = get_db()
-    cards = [(m.display_name, qr.svg_inline(card_url(m.learner)),
+    db = web.get_db()
+    cards = [(m.display_name, qr.svg_inline(web.card_url(m.learner)),
               kiosk.show_code(kiosk.card_code(db, m.learner))) for m in klass.members]
     db.commit()  # the typed codes made for these cards
     return render_template("kiosk/cards.html", cards=cards, klass=klass)
@@ -427,7 +409,7 @@ def class_cards(class_id: int):
 def kiosk_secret(class_id: int, member_id: int):
     """A volunteer sets, with the learner beside them, how they sign in on a kiosk."""
     klass = _own_class(class_id)
-    db = get_db()
+    db = web.get_db()
     member = _member(klass, member_id)
     form = KioskSecretForm()
     saved = None
@@ -447,8 +429,8 @@ def kiosk_secret(class_id: int, member_id: int):
 def revoke_card(class_id: int, member_id: int):
     """A lost learner card: its QR stops working (print a new one from the cards page)."""
     member = _member(_own_class(class_id), member_id)
-    kiosk.revoke_cards(get_db(), member.learner)
-    get_db().commit()
+    kiosk.revoke_cards(web.get_db(), member.learner)
+    web.get_db().commit()
     return redirect(url_for(".kiosk_secret", class_id=class_id, member_id=member_id,
                             revoked=1), code=303)
 
@@ -462,7 +444,7 @@ def report():
     filters, notice = _report_filters()
     if filters is None:
         return _report_page(None, notice), 400
-    return _report_page(reports.build(get_db(), current_volunteer(), filters), notice)
+    return _report_page(reports.build(web.get_db(), current_volunteer(), filters), notice)
 
 
 @bp.get("/reports/print")
@@ -472,7 +454,7 @@ def report_print():
     filters, notice = _report_filters()
     if filters is None:
         return _report_page(None, notice), 400
-    found = reports.build(get_db(), current_volunteer(), filters)
+    found = reports.build(web.get_db(), current_volunteer(), filters)
     return render_template("volunteer/report_print.html", report=found,
                            bars=reports.chart_bars(found), me=current_volunteer())
 
@@ -485,7 +467,7 @@ def report_download(kind: str):
     filters, notice = _report_filters()
     if filters is None:
         return _report_page(None, notice), 400
-    found = reports.build(get_db(), current_volunteer(), filters)
+    found = reports.build(web.get_db(), current_volunteer(), filters)
     tables = reports.sheets(found, _report_labels(), _step_title)
     name = f"tapso-bao-cao-{filters.start.isoformat()}-{filters.end.isoformat()}.{kind}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -504,7 +486,7 @@ def new_visit():
     form = SupportVisitForm()
     saved = None
     if form.validate_on_submit():
-        db = get_db()
+        db = web.get_db()
         visit = SupportVisit(volunteer_id=current_volunteer().id, held_on=form.held_on.data,
                              person=form.person.data, birth_year=form.birth_year.data,
                              commune=form.commune.data or "", kinds=" ".join(form.kinds.data))
@@ -512,7 +494,7 @@ def new_visit():
         db.commit()
         saved = visit.person
         form = SupportVisitForm(formdata=None)
-    mine = get_db().scalars(select(SupportVisit).where(
+    mine = web.get_db().scalars(select(SupportVisit).where(
         SupportVisit.volunteer_id == current_volunteer().id)
         .order_by(SupportVisit.held_on.desc(), SupportVisit.id.desc()).limit(20)).all()
     return render_template("volunteer/visit_new.html", me=current_volunteer(), form=form,
@@ -524,7 +506,7 @@ def new_visit():
 @admin_required
 def places():
     """The pick-lists reports count by: youth teams, and the province's communes."""
-    db = get_db()
+    db = web.get_db()
     team_form, place_form = TeamForm(prefix="team"), PlaceForm(prefix="place")
     message = None
     if request.method == "POST":
@@ -572,10 +554,23 @@ def places():
 ADDRESS_KEY = "class_address"  # the LAN address the volunteer picked for the QR
 
 
+def _back_to_class(klass: ClassSession) -> Response:
+    """After a class is created or changed: save it and show its page (303, so that
+    reloading the page does not send the form twice)."""
+    web.get_db().commit()
+    return redirect(url_for(".show_class", class_id=klass.id), code=303)
+
+
+def _polled(template: str, class_id: int) -> str:
+    """A part of a class's page that the page fetches again every CLASS_POLL_SECONDS."""
+    return render_template(template, klass=_own_class(class_id),
+                           poll=current_app.config["CLASS_POLL_SECONDS"])
+
+
 def _own_class(class_id: int) -> ClassSession:
     """The class, if this volunteer runs it, helps with it or is an admin; a class that
     exists but is someone else's gets a page that says so (403), not a 404."""
-    db = get_db()
+    db = web.get_db()
     klass = db.get(ClassSession, class_id)
     if klass is None:
         abort(404)
@@ -596,7 +591,7 @@ def _ended_presenting(klass: ClassSession):
 
 
 def _member(klass: ClassSession, member_id: int):
-    member = classes.member_of(get_db(), klass, member_id)
+    member = classes.member_of(web.get_db(), klass, member_id)
     if member is None:
         abort(404)
     return member
@@ -604,23 +599,23 @@ def _member(klass: ClassSession, member_id: int):
 
 def _class_form(**kwargs) -> NewClassForm:
     """The new/edit class form, offering every lesson of the library."""
-    return NewClassForm(lessons=library().listing(str(get_locale())), **kwargs)
+    return NewClassForm(lessons=web.library().listing(str(get_locale())), **kwargs)
 
 
 def _topics() -> list:
     """Lessons grouped by topic for the lesson picker."""
-    return library().by_topic(str(get_locale()))
+    return web.library().by_topic(str(get_locale()))
 
 
 def _planned_lessons(klass: ClassSession) -> list[Lesson]:
     locale = str(get_locale())
-    found = (library().get(x, locale) for x in classes.planned(klass))
+    found = (web.library().get(x, locale) for x in classes.planned(klass))
     return [x for x in found if x is not None]
 
 
 def _presented_lesson(klass: ClassSession) -> Lesson | None:
     lesson_id = klass.current_lesson or next(iter(classes.planned(klass)), "")
-    return library().get(lesson_id, str(get_locale())) if lesson_id else None
+    return web.library().get(lesson_id, str(get_locale())) if lesson_id else None
 
 
 def _join_bases() -> list[str]:
@@ -659,9 +654,9 @@ def _render_presenter(klass: ClassSession):
             ui=screen_ui(lesson, step.interaction, taps=False, point=klass.highlight,
                          say_answer=klass.highlight),
             followers=sum(m.following for m in klass.members),
-            next_lesson=library().get(following, str(get_locale())) if following else None,
+            next_lesson=web.library().get(following, str(get_locale())) if following else None,
         )
-    return render("volunteer/presenter.html", "volunteer/_presenter_stage.html", **context)
+    return web.render("volunteer/presenter.html", "volunteer/_presenter_stage.html", **context)
 
 
 def _report_filters() -> tuple[reports.Filters | None, str | None]:
@@ -688,8 +683,8 @@ def _board_rows(klass: ClassSession) -> list[dict]:
     """The board's rows with the words the volunteer reads: lesson, step name, last wrong."""
     locale = str(get_locale())
     rows = []
-    for row in classes.board(get_db(), klass, lambda x: library().get(x, locale)):
-        lesson = library().get(row.lesson_id, locale) if row.lesson_id else None
+    for row in classes.board(web.get_db(), klass, lambda x: web.library().get(x, locale)):
+        lesson = web.library().get(row.lesson_id, locale) if row.lesson_id else None
         step = lesson.steps[row.at] if lesson is not None and row.at is not None else None
         rows.append({"row": row, "lesson": lesson, "step": step,
                      "number": row.at + 1 if row.at is not None else None,
@@ -727,14 +722,14 @@ def _event_words(lesson: Lesson | None, index: int | None, kind: str, correct: b
 
 
 def _back_to_board(klass: ClassSession):
-    if is_htmx():
+    if web.is_htmx():
         return board(klass.id)
-    back = safe_next(request.form.get("next"), url_for(".board", class_id=klass.id))
+    back = web.safe_next(request.form.get("next"), url_for(".board", class_id=klass.id))
     return redirect(back, code=303)
 
 
 def _report_page(found: reports.Report | None, notice: str | None) -> str:
-    db = get_db()
+    db = web.get_db()
     me = current_volunteer()
     return render_template(
         "volunteer/report.html", me=me, report=found, notice=notice, args=request.args,
@@ -769,7 +764,7 @@ def _report_labels() -> dict[str, str]:
 
 def _step_title(lesson_id: str, step_key: str) -> tuple[str, str]:
     """A lesson's and a step's titles, as people read them (ids only if it is gone)."""
-    lesson = library().get(lesson_id, str(get_locale()))
+    lesson = web.library().get(lesson_id, str(get_locale()))
     index = lesson.step_index(step_key) if lesson else None
     if lesson is None or index is None:
         return lesson.title if lesson else lesson_id, step_key
@@ -777,7 +772,7 @@ def _step_title(lesson_id: str, step_key: str) -> tuple[str, str]:
 
 
 def _place_names() -> list[str]:
-    return [p.label for p in get_db().scalars(
+    return [p.label for p in web.get_db().scalars(
         select(Place).where(Place.active.is_(True)).order_by(Place.kind, Place.name))]
 
 
@@ -796,7 +791,7 @@ def import_work():
             problem, code = _("Bác chọn tệp .tapso từ máy của lớp trước đã."), 400
         else:
             config = current_app.config
-            db = get_db()
+            db = web.get_db()
             try:
                 result = archive.import_archive(
                     db, upload.read(),

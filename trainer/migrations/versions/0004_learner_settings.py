@@ -4,7 +4,8 @@ Revision ID: 0004
 Revises: 0003
 """
 import sqlalchemy as sa
-from alembic import op
+
+from trainer.migrations.helpers import add_columns, drop_columns
 
 revision = "0004"
 down_revision = "0003"
@@ -13,10 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("learner", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("settings", sa.String(length=60), nullable=True))
+    add_columns("learner", sa.Column("settings", sa.String(length=60), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("learner", schema=None) as batch_op:
-        batch_op.drop_column("settings")
+    drop_columns("learner", "settings")

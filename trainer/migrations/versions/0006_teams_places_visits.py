@@ -10,6 +10,14 @@ import yaml
 from alembic import op
 
 import trainer
+from trainer.migrations.helpers import (
+    create_indexes,
+    create_table,
+    created_at,
+    drop_indexes,
+    foreign_key,
+    unique,
+)
 
 revision = "0006"
 down_revision = "0005"
@@ -20,27 +28,22 @@ SEED = Path(trainer.__file__).parent / "data" / "places-quang-ninh.yaml"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "team",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_team")),
-        sa.UniqueConstraint("name", name=op.f("uq_team_name")),
+        unique("team", "name"),
     )
-    place = op.create_table(
+    place = create_table(
         "place",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("province", sa.String(length=80), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_place")),
         sa.UniqueConstraint("province", "name", name="uq_place_province_name"),
     )
-    op.create_table(
+    create_table(
         "support_visit",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column("volunteer_id", sa.Integer(), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
@@ -48,14 +51,11 @@ def upgrade() -> None:
         sa.Column("birth_year", sa.Integer(), nullable=True),
         sa.Column("commune", sa.String(length=80), nullable=False),
         sa.Column("kinds", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["volunteer_id"], ["volunteer.id"], ondelete="CASCADE",
-                                name=op.f("fk_support_visit_volunteer_id_volunteer")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_support_visit")),
-        sa.UniqueConstraint("uid", name=op.f("uq_support_visit_uid")),
+        created_at(),
+        foreign_key("support_visit", "volunteer_id", "volunteer", "CASCADE"),
+        unique("support_visit", "uid"),
     )
-    op.create_index(op.f("ix_support_visit_volunteer_id"), "support_visit", ["volunteer_id"])
-    op.create_index(op.f("ix_support_visit_held_on"), "support_visit", ["held_on"])
+    create_indexes("support_visit", "volunteer_id", "held_on")
     with op.batch_alter_table("volunteer", schema=None) as batch_op:
         batch_op.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_volunteer_team_id_team"), "team", ["team_id"],
@@ -70,8 +70,7 @@ def downgrade() -> None:
     with op.batch_alter_table("volunteer", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("fk_volunteer_team_id_team"), type_="foreignkey")
         batch_op.drop_column("team_id")
-    op.drop_index(op.f("ix_support_visit_held_on"), table_name="support_visit")
-    op.drop_index(op.f("ix_support_visit_volunteer_id"), table_name="support_visit")
+    drop_indexes("support_visit", "held_on", "volunteer_id")
     op.drop_table("support_visit")
     op.drop_table("place")
     op.drop_table("team")

@@ -6,6 +6,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from trainer.migrations.helpers import create_table, created_at
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -16,13 +18,8 @@ def upgrade() -> None:
     with op.batch_alter_table("learner", schema=None) as batch_op:
         batch_op.add_column(sa.Column("resume_hash", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint("uq_learner_resume_hash", ["resume_hash"])
-    op.create_table(
-        "resume_try",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("address", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_resume_try")),
-    )
+    create_table("resume_try", sa.Column("address", sa.String(length=64), nullable=False),
+                 created_at())
     with op.batch_alter_table("resume_try", schema=None) as batch_op:
         batch_op.create_index("ix_resume_try_address_at", ["address", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_resume_try_created_at"), ["created_at"], unique=False)

@@ -11,6 +11,19 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
+from trainer.migrations.helpers import (
+    add_columns,
+    create_indexes,
+    create_login_failure,
+    create_table,
+    created_at,
+    drop_columns,
+    drop_indexes,
+    drop_login_failure,
+    foreign_key,
+    unique,
+)
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -18,25 +31,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0",
-                                      nullable=False))
-    with op.batch_alter_table("class_session", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("locked", sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
-    op.create_table(
+    add_columns("volunteer", sa.Column("session_generation", sa.Integer(), server_default="0",
+                                       nullable=False))
+    add_columns("class_session",
+                sa.Column("locked", sa.Boolean(), server_default=sa.false(), nullable=False))
+    create_table(
         "learner_card",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        created_at(),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], ondelete="CASCADE",
-                                name=op.f("fk_learner_card_learner_id_learner")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_learner_card")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_learner_card_token_hash")),
+        foreign_key("learner_card", "learner_id", "learner", "CASCADE"),
+        unique("learner_card", "token_hash"),
     )
-    op.create_index(op.f("ix_learner_card_learner_id"), "learner_card", ["learner_id"])
+    create_indexes("learner_card", "learner_id")
     op.create_table(
         "try_counter",
         sa.Column("key", sa.String(length=160), nullable=False),
@@ -44,28 +52,15 @@ def upgrade() -> None:
         sa.Column("since", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_try_counter")),
     )
-    op.create_index(op.f("ix_try_counter_since"), "try_counter", ["since"])
-    op.drop_index(op.f("ix_login_failure_created_at"), table_name="login_failure")
-    op.drop_index("ix_login_failure_username_at", table_name="login_failure")
-    op.drop_table("login_failure")
+    create_indexes("try_counter", "since")
+    drop_login_failure()
 
 
 def downgrade() -> None:
-    op.create_table(
-        "login_failure",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=40), nullable=False),
-        sa.Column("address", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failure")),
-    )
-    op.create_index("ix_login_failure_username_at", "login_failure", ["username", "created_at"])
-    op.create_index(op.f("ix_login_failure_created_at"), "login_failure", ["created_at"])
-    op.drop_index(op.f("ix_try_counter_since"), table_name="try_counter")
+    create_login_failure()
+    drop_indexes("try_counter", "since")
     op.drop_table("try_counter")
-    op.drop_index(op.f("ix_learner_card_learner_id"), table_name="learner_card")
+    drop_indexes("learner_card", "learner_id")
     op.drop_table("learner_card")
-    with op.batch_alter_table("class_session", schema=None) as batch_op:
-        batch_op.drop_column("locked")
-    with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.drop_column("session_generation")
+    drop_columns("class_session", "locked")
+    drop_columns("volunteer", "session_generation")

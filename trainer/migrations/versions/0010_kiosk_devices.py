@@ -6,6 +6,15 @@ Revises: 0009
 import sqlalchemy as sa
 from alembic import op
 
+from trainer.migrations.helpers import (
+    add_columns,
+    create_table,
+    created_at,
+    drop_columns,
+    foreign_key,
+    unique,
+)
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -13,36 +22,28 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "kiosk_device",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=60), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        created_at(),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by_id"], ["volunteer.id"], ondelete="SET NULL",
-                                name=op.f("fk_kiosk_device_created_by_id_volunteer")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_kiosk_device")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_kiosk_device_token_hash")),
+        foreign_key("kiosk_device", "created_by_id", "volunteer", "SET NULL"),
+        unique("kiosk_device", "token_hash"),
     )
-    op.create_table(
+    create_table(
         "card_code",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], ondelete="CASCADE",
-                                name=op.f("fk_card_code_learner_id_learner")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_card_code")),
-        sa.UniqueConstraint("learner_id", name=op.f("uq_card_code_learner_id")),
-        sa.UniqueConstraint("code", name=op.f("uq_card_code_code")),
+        foreign_key("card_code", "learner_id", "learner", "CASCADE"),
+        unique("card_code", "learner_id"),
+        unique("card_code", "code"),
     )
-    with op.batch_alter_table("kiosk_login", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("chosen_on", sa.String(length=40), nullable=True))
+    add_columns("kiosk_login", sa.Column("chosen_on", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("kiosk_login", schema=None) as batch_op:
-        batch_op.drop_column("chosen_on")
+    drop_columns("kiosk_login", "chosen_on")
     op.drop_table("card_code")
     op.drop_table("kiosk_device")

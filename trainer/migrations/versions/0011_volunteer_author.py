@@ -4,7 +4,8 @@ Revision ID: 0011
 Revises: 0010
 """
 import sqlalchemy as sa
-from alembic import op
+
+from trainer.migrations.helpers import add_columns, drop_columns
 
 revision = "0011"
 down_revision = "0010"
@@ -13,11 +14,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("author", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+    add_columns("volunteer",
+                sa.Column("author", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("volunteer", schema=None) as batch_op:
-        batch_op.drop_column("author")
+    drop_columns("volunteer", "author")
