@@ -137,7 +137,7 @@ def test_home_page_groups_vneid_lessons_in_suggested_order(module_server, new_pa
     assert [LIBRARY.get(i, "vi").order for i in expected] == list(range(1, 9))
 
 
-def test_vneid_procedures_come_right_after_the_vneid_path(vneid_server, new_page):
+def test_vneid_procedures_come_right_after_the_vneid_path(module_server, new_page):
     """The hub's procedures are a topic of their own, after the account lessons, and the
     birth lesson is now the VNeID procedure (no portal screen left in it)."""
     topics = sorted(LIBRARY.topics.values(), key=lambda x: x.order)
@@ -151,25 +151,25 @@ def test_vneid_procedures_come_right_after_the_vneid_path(vneid_server, new_page
             assert lesson.locale == locale and lesson.topic == "vneid-procedures"
             assert all(s.screen.startswith("vneid.") for s in lesson.steps), lesson_id
     page = new_page(PHONE)
-    page.goto(vneid_server.url + "/topics/vneid-procedures")
+    page.goto(module_server.url + "/topics/vneid-procedures")
     for lesson_id in PROCEDURES:
         expect(page.locator(f'[data-lesson="{lesson_id}"]')).to_be_visible()
     shot(page, "vneid-procedures-topic")
 
 
-def test_procedure_forms_reach_the_largest_text_and_a_finger(vneid_server, browser):
+def test_procedure_forms_reach_the_largest_text_and_a_finger(module_server, browser):
     """At "Rất lớn", every piece of text on the hub's forms is at least 20 px and every
     button at least 48 px high, on a 360-px phone."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(vneid_server.url + "/settings")
+    page.goto(module_server.url + "/settings")
     page.locator('.settings-form input[name="text"][value="xlarge"]').check()
     with page.expect_navigation():
         page.locator(".settings-form button:not([type=button])").last.click()
     small: list[str] = []
     for lesson_id in PROCEDURES:
         for number in range(1, len(_lesson(lesson_id).steps) + 1):
-            page.goto(f"{vneid_server.url}/lessons/{lesson_id}/{number}")
+            page.goto(f"{module_server.url}/lessons/{lesson_id}/{number}")
             for text, size in page.evaluate(PHONE_TEXT):
                 if size < 20:
                     small.append(f"{lesson_id}/{number}: {text!r} {size}px")
