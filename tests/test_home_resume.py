@@ -55,6 +55,9 @@ def test_next_lesson_follows_the_suggested_order(client, app):
     assert "Bài tiếp theo: Đăng nhập và đăng nhập trên điện thoại mới" in done
     assert "Tài khoản định danh điện tử là gì?" not in done
     last = [x.id for x in lessons if x.topic == "vneid"][-1]
+    # after the account lessons, the procedures done in VNeID (#19), then the portal
+    assert progress.suggested_next(lessons, states, after=last).topic == "vneid-procedures"
+    last = [x.id for x in lessons if x.topic == "vneid-procedures"][-1]
     assert progress.suggested_next(lessons, states, after=last).topic == "portal"
 
 

@@ -69,7 +69,8 @@ def test_every_scenario_is_judged_spotted_and_ends_in_a_safe_action(lesson_id):
 
 def test_the_five_themes_are_topics_with_both_languages_and_enough_scenarios():
     topics = LIBRARY.topics
-    assert [topics[t].order for t in THEMES] == [4, 5, 6, 7, 8]
+    orders = [topics[t].order for t in THEMES]  # next to each other, in this order
+    assert orders == list(range(orders[0], orders[0] + 5))
     for theme in THEMES:
         assert topics[theme].title("vi") != topics[theme].title("en")
         assert "Phát hiện" in topics[theme].summary("vi")

@@ -192,7 +192,8 @@ def test_largest_text_size_reaches_the_simulated_screens(server, browser):
     library = load_library(LESSONS)
     small: list[str] = []
     pieces = 0
-    for lesson_id in ("vneid-activate", "portal-birth", "scam-zalo-chau-vay-tien",
+    for lesson_id in ("vneid-activate", "portal-criminal-record", "portal-birth",
+                      "scam-zalo-chau-vay-tien",
                       "scam-cong-an-rua-tien", "scam-web-doi-diem", "sms-basics"):
         lesson = library.get(lesson_id, "vi")
         for number in range(1, len(lesson.steps) + 1):
@@ -211,7 +212,7 @@ HEADER_ROWS = """() => new Set([...document.querySelectorAll('.top .brand, .top 
   .filter(e => e.getClientRects().length)
   .map(e => Math.round(e.getBoundingClientRect().top))).size"""
 
-SHOTS = {"vneid": "/lessons/vneid-activate/3", "portal": "/lessons/portal-birth/4",
+SHOTS = {"vneid": "/lessons/vneid-activate/3", "portal": "/lessons/portal-criminal-record/4",
          "scam": "/lessons/scam-zalo-chau-vay-tien/1"}
 
 

@@ -30,9 +30,10 @@ SHOT_STEPS = {"fix-date", "choose-photo", "retake", "qr-with-what", "which-statu
               "result-ready", "check-address", "receipt-saved", "success"}
 
 
-def test_the_portal_topic_has_the_six_lessons_in_order():
-    assert PORTAL == ["portal-login", "portal-find", "portal-birth", "portal-criminal-record",
-                      "portal-track", "portal-fee"]
+def test_the_portal_topic_has_the_five_lessons_in_order():
+    # portal-birth moved to VNeID's procedures (#19): tests/browser/test_vneid_lessons.py
+    assert PORTAL == ["portal-login", "portal-find", "portal-criminal-record", "portal-track",
+                      "portal-fee"]
     for lesson_id in PORTAL:
         assert 6 <= len(LIBRARY.get(lesson_id, "vi").steps) <= 15, lesson_id
         assert LIBRARY.get(lesson_id, "en").locale == "en", lesson_id
@@ -112,26 +113,10 @@ def test_learner_completes_portal_lesson(server, new_page, lesson_id, viewport):
 
 
 @pytest.mark.browser
-def test_a_wrong_file_is_explained_and_nothing_is_lost(server, new_page):
-    """Choosing the video instead of the birth certificate photo: gentle words,
-    then the right one. (The criminal-record lesson no longer uploads an ID card
-    photo: from 2026 the population database replaces it.)"""
-    page = new_page(PHONE)
-    lesson = LIBRARY.get("portal-birth", "vi")
-    number = lesson.step_index("choose-photo") + 1
-    page.goto(f"{server.url}/lessons/portal-birth/{number}")
-    wait_for_step(page, number)
-    tap(page, "photo-video")
-    expect(page.locator("#step .feedback.try")).to_contain_text("video")
-    tap(page, "photo-giay-chung-sinh")
-    expect(page.locator("#step .feedback.good")).to_be_visible()
-
-
-@pytest.mark.browser
 def test_portal_form_on_a_projector(server, new_page):
     """Class mode: the form is readable on a 1920×1080 projector, nothing cut off."""
     page = new_page(PROJECTOR)
-    page.goto(f"{server.url}/lessons/portal-birth/3")
+    page.goto(f"{server.url}/lessons/portal-criminal-record/3")
     wait_for_step(page, 3)
     expect(page.locator("#step .browser .practice-marker")).to_be_visible()
     _no_sideways_scroll(page)

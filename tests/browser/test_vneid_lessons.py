@@ -30,7 +30,10 @@ from trainer.content.library import load_library
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
-OURS = sorted(i for i in LIBRARY.ids() if i.startswith("vneid-") or i == "phone-getting-started")
+# portal-birth kept its id (learners' progress) when it became the VNeID procedure (#19)
+OURS = sorted(i for i in LIBRARY.ids()
+              if i.startswith("vneid-") or i in ("phone-getting-started", "portal-birth"))
+PROCEDURES = ["vneid-stay-notice", "portal-birth", "vneid-criminal-record"]
 NEXT = re.compile("Bước tiếp theo|Xong bài")
 
 
@@ -132,6 +135,59 @@ def test_home_page_groups_vneid_lessons_in_suggested_order(module_server, new_pa
     expected = [x.id for x in LIBRARY.listing("vi") if x.topic == "vneid"]
     assert shown == expected
     assert [LIBRARY.get(i, "vi").order for i in expected] == list(range(1, 9))
+
+
+def test_vneid_procedures_come_right_after_the_vneid_path(module_server, new_page):
+    """The hub's procedures are a topic of their own, after the account lessons, and the
+    birth lesson is now the VNeID procedure (no portal screen left in it)."""
+    topics = sorted(LIBRARY.topics.values(), key=lambda x: x.order)
+    assert [x.id for x in topics][1:3] == ["vneid", "vneid-procedures"]
+    assert len(topics) >= 10
+    shown = [x.id for x in LIBRARY.listing("vi") if x.topic == "vneid-procedures"]
+    assert shown[:3] == PROCEDURES
+    for lesson_id in PROCEDURES:
+        for locale in ("vi", "en"):
+            lesson = LIBRARY.get(lesson_id, locale)
+            assert lesson.locale == locale and lesson.topic == "vneid-procedures"
+            assert all(s.screen.startswith("vneid.") for s in lesson.steps), lesson_id
+    page = new_page(PHONE)
+    page.goto(module_server.url + "/topics/vneid-procedures")
+    for lesson_id in PROCEDURES:
+        expect(page.locator(f'[data-lesson="{lesson_id}"]')).to_be_visible()
+    shot(page, "vneid-procedures-topic")
+
+
+def test_procedure_forms_reach_the_largest_text_and_a_finger(module_server, browser):
+    """At "Rất lớn", every piece of text on the hub's forms is at least 20 px and every
+    button at least 48 px high, on a 360-px phone."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(module_server.url + "/settings")
+    page.locator('.settings-form input[name="text"][value="xlarge"]').check()
+    with page.expect_navigation():
+        page.locator(".settings-form button:not([type=button])").last.click()
+    small: list[str] = []
+    for lesson_id in PROCEDURES:
+        for number in range(1, len(_lesson(lesson_id).steps) + 1):
+            page.goto(f"{module_server.url}/lessons/{lesson_id}/{number}")
+            for text, size in page.evaluate(PHONE_TEXT):
+                if size < 20:
+                    small.append(f"{lesson_id}/{number}: {text!r} {size}px")
+            for target, height in page.evaluate(PHONE_BUTTONS):
+                if height < 48:
+                    small.append(f"{lesson_id}/{number}: button {target} {height}px")
+        phone_shot(page, f"vneid-{lesson_id}-xlarge-last")
+    context.close()
+    assert not small, "\n".join(small)
+
+
+PHONE_TEXT = """() => [...document.querySelectorAll('#step .phone .phone-body *')]
+  .filter(e => e.getClientRects().length && [...e.childNodes].some(
+    n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => [e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)])"""
+PHONE_BUTTONS = """() => [...document.querySelectorAll('#step .phone .phone-body button.t')]
+  .filter(e => e.getClientRects().length)
+  .map(e => [e.dataset.target, e.getBoundingClientRect().height])"""
 
 
 @pytest.mark.parametrize("size", ["a4", "a6"])
