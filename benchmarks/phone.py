@@ -40,7 +40,7 @@ MEASURE = """() => {
 
 def page_kinds(lessons: Path) -> dict[str, str]:
     """One page of each kind: home, a step of each kind (first found), a portal step, a
-    scam step, settings."""
+    scam step, red flags on a web page, settings."""
     library = load_library(lessons)
     pages = {"home": "/"}
     for lesson in library.listing("vi"):
@@ -52,6 +52,8 @@ def page_kinds(lessons: Path) -> dict[str, str]:
                 pages.setdefault(f"step: {group} screen", f"/lessons/{lesson.id}/{index + 1}")
             if lesson.id.startswith("scam-"):
                 pages.setdefault("step: scam", f"/lessons/{lesson.id}/{index + 1}")
+            if group == "web" and step.interaction.kind == "spot":
+                pages.setdefault("step: spot on a web page", f"/lessons/{lesson.id}/{index + 1}")
     pages["settings"] = "/settings"
     return pages
 

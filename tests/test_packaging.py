@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -189,6 +190,10 @@ def test_the_wheel_serves_a_lesson_in_vietnamese_from_another_folder(tmp_path):
         with urllib.request.urlopen(url + "/lessons/sms-basics/1", timeout=10) as page:
             body = page.read().decode()
         assert "Mở và trả lời tin nhắn" in body and 'lang="vi"' in body
+        # the screens' one stylesheet is merged from the bundled static folder (no build step)
+        sheet = re.search(r'href="(/static/screens\.css\?v=[0-9a-f]+)"', body).group(1)
+        with urllib.request.urlopen(url + sheet, timeout=10) as css:
+            assert ".address-btn" in css.read().decode()
         english = urllib.request.Request(url + "/", headers={"Cookie": "lang=en"})
         with urllib.request.urlopen(english, timeout=10) as page:
             assert "Printable handbook" in page.read().decode()  # the compiled catalogue

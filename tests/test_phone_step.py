@@ -63,11 +63,31 @@ def test_htmx_comes_from_the_apps_own_copy_unless_a_deployment_asks(make_app, tm
     assert "cdn.jsdelivr" not in page and 'data-htmx-local="/static/vendor/htmx-' in page
     assert '<meta name="description"' in page
     assert 'rel="preload" href="/static/fonts/be-vietnam-pro-vietnamese-400-normal.woff2"' in page
-    assert "css/screens/" not in page  # the home page draws no simulated screen
-    step = make_app().test_client().get("/lessons/sms-basics/1").get_data(as_text=True)
-    assert "css/screens/vneid.css" in step
+    assert "screens.css" not in page  # the home page draws no simulated screen
+    client = make_app().test_client()
+    step = client.get("/lessons/sms-basics/1").get_data(as_text=True)
+    # the screens' sheets come merged, as one stylesheet after the app's own
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', step)
+    assert len(sheets) == 2 and sheets[1].startswith("/static/screens.css?v="), sheets
+    merged = client.get(sheets[1])
+    assert merged.mimetype == "text/css" and "immutable" in merged.headers["Cache-Control"]
+    css = merged.get_data(as_text=True)
+    assert ".vn-bar" in css and ".address-btn" in css and ".kit-app-zalo{" in css
 
 
 def test_language_buttons_name_each_language_as_its_speakers_write_it(client):
     client.post("/lang", data={"lang": "en", "next": "/"})
     assert ">Tiếng Việt</button>" in client.get("/").get_data(as_text=True)
+
+
+def test_a_found_address_bar_is_marked_like_every_found_flag_and_keeps_its_look(client):
+    # scam-web-bhxh step 3: the address bar itself is a red flag (a target, not words).
+    html = client.post("/lessons/scam-web-bhxh/3", data={"target": "address", "sid": "a"},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    button = re.search(r'<button[^>]*data-target="address"[^>]*>', html).group(0)
+    assert 'class="t address-btn found"' in button and 'data-part="address"' in button
+    # the message copied under the sticky bar keeps its colours (no escaped class) and is
+    # silent (screen readers hear the message itself once)
+    copy = html[html.index("data-bar-status>"):html.index('<div class="step-help">')]
+    assert copy.startswith('data-bar-status><div class="copy copy-good">'), copy[:80]
+    assert "role=" not in copy and "&#34;" not in copy and "found-flags" not in copy

@@ -271,7 +271,7 @@ def test_an_authors_svg_icon_is_checked_and_served_as_an_image_only(make_app, le
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert client.get("/kit/icon/bad.svg").status_code == 404
     assert client.get("/kit/icon/..%2Fsecret.svg").status_code == 404
-    home = client.get("/kit/apps.css").get_data(as_text=True)
+    home = client.get("/static/screens.css").get_data(as_text=True)
     assert ".kit-app-safe{--kit:#0a4a8c;--kit-ink:#ffffff}" in home
     assert unsafe_svg('<svg><a href="https://x.example">x</a></svg>')
     assert unsafe_svg('<svg onload="x()"></svg>')

@@ -159,19 +159,22 @@ def init_app(app: Flask) -> None:
     app.after_request(_vary_on_htmx)
     app.add_url_rule("/static/<path:filename>", "static", _static)
     app.jinja_env.filters.update(FILTERS)
-    # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css
+    # Each group of screens may bring its own stylesheet: static/css/screens/<group>.css;
+    # pages get them merged with the kit apps' colours, as one sheet (/static/screens.css).
     screen_css = Path(app.config["STATIC_DIR"]) / "css" / "screens"
     app.config["SCREEN_CSS"] = sorted(f"css/screens/{p.name}" for p in screen_css.glob("*.css"))
     from trainer.screens.render import (  # they draw with this module's helpers
         draw_screen,
         kit_app_icon,
-        kit_css_url,
+        screen_css_url,
+        screen_stylesheet,
     )
+    app.add_url_rule("/static/screens.css", "screen_css", screen_stylesheet)
 
     app.jinja_env.globals.update(asset_url=asset_url, language_name=language_name,
                                  kiosk_mode=kiosk_mode,
                                  get_locale=get_locale, draw_screen=draw_screen,
-                                 lesson_card=lesson_card, kit_css_url=kit_css_url,
+                                 lesson_card=lesson_card, screen_css_url=screen_css_url,
                                  kit_app_icon=kit_app_icon)
     # "Nghe": the sources of a text's sound; the volunteer pages say when the voice is missing.
     app.jinja_env.globals.update(speech_parts=speech_parts,

@@ -37,7 +37,7 @@ def address_breaks(address: object) -> Markup:
     scheme, sep, rest = text.rpartition("://") if "://" in text else ("", "", text)
     host, slash, path = rest.partition("/")
     parts = host.split(".")
-    parts = [*parts[:-2], ".".join(parts[-2:])] if len(parts) > 2 else [host]  # "gov.vn" whole
+    parts = [*parts[:-2], ".".join(parts[-2:])] if len(parts) > 2 else parts  # "gov.vn" whole
     labels = ".<wbr>".join(f'<span class="addr-part">{escape(x)}</span>' for x in parts)
     tail = str(escape(slash + path)).replace("/", "/<wbr>")
     return Markup(f"{escape(scheme + sep)}<wbr>{labels}{tail}")

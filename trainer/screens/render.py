@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 
-from flask import render_template, url_for
+from flask import Response, current_app, render_template, url_for
 from markupsafe import Markup
 
 from trainer import progress
@@ -21,7 +23,7 @@ from trainer.content.lesson import Choose, Interaction, Judge, Lesson, Read, Spo
 from trainer.content.practice_card import CARDS
 from trainer.screens import SCREENS, ScreenUI
 from trainer.screens.kit import KitApp, app_styles, kit_icon
-from trainer.web import asset_url, current_learner, get_db, render_kept
+from trainer.web import asset_url, current_learner, dev_mode, get_db, render_kept
 
 SHOW_ME_AFTER = 3  # wrong answers before "show me" is offered (one per hint)
 
@@ -181,10 +183,38 @@ def resume_url(lesson: Lesson) -> str:
     return url_for("lessons.step", lesson_id=lesson.id, number=state.resume + 1)
 
 
-def kit_css_url() -> str:
-    """The stylesheet of the kit apps' colours; the colours are in its URL, so a changed
-    app file gets a new stylesheet (it is cached for a year)."""
-    return url_for("kit.styles", v=hashlib.sha1(app_styles().encode()).hexdigest()[:10])
+@cache
+def _screen_styles(static_dir: str, sheets: tuple[str, ...], mtimes: tuple[float, ...],
+                   colours: str) -> tuple[str, str]:
+    """``mtimes`` is only part of the cache key: a changed sheet gets a new entry."""
+    text = "\n".join([*((Path(static_dir) / s).read_text(encoding="utf-8") for s in sheets),
+                      colours])
+    return text, hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def screen_styles() -> tuple[str, str]:
+    """The simulated screens' one stylesheet and its hash: every group's sheet
+    (static/css/screens/*.css) and the kit apps' colours, merged when asked. A step page
+    waits for this one sheet, not seven (each is a round trip on a cheap phone's slow
+    network), and the phone keeps it for every later step. Made from the static folder
+    itself, so a fresh clone and an installed wheel need no build step."""
+    config = current_app.config
+    sheets = tuple(config["SCREEN_CSS"])
+    static = Path(config["STATIC_DIR"])
+    mtimes = tuple((static / s).stat().st_mtime for s in sheets) if dev_mode() else ()
+    return _screen_styles(str(static), sheets, mtimes, app_styles())
+
+
+def screen_stylesheet() -> Response:
+    """``/static/screens.css``: ``screen_styles``, cached for a year (its hash is in the URL)."""
+    response = Response(screen_styles()[0], mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def screen_css_url() -> str:
+    """The URL of ``screen_styles``; a changed sheet or app file gets a new URL."""
+    return url_for("screen_css", v=screen_styles()[1])
 
 
 def kit_app_icon(app: KitApp) -> str:

@@ -1,21 +1,14 @@
-"""What apps written with the screen kit need from the web: their colours as a stylesheet
-(the pages' policy allows no inline styles) and an author's own icon, served as an image
-only (``<img>`` never runs an SVG's scripts, and the file was checked when it was read)."""
+"""What apps written with the screen kit need from the web beyond their colours (those
+are merged into /static/screens.css): an author's own icon, served as an image only
+(``<img>`` never runs an SVG's scripts, and the file was checked when it was read)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, send_file
+from flask import Blueprint, abort, send_file
 
-from trainer.screens.kit import APPS, app_styles
+from trainer.screens.kit import APPS
 
 bp = Blueprint("kit", __name__, url_prefix="/kit")
-
-
-@bp.get("/apps.css")
-def styles():
-    response = Response(app_styles(), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # URL has a hash
-    return response
 
 
 @bp.get("/icon/<app>.svg")
