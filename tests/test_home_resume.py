@@ -42,10 +42,10 @@ def test_scams_are_one_tile_with_a_page_of_their_own(client, app):
     assert 'data-lesson="fake-bank-points-sms"' in scams
     vneid = client.get("/topics/vneid").get_data(as_text=True)
     order = re.findall(r'data-lesson="([^"]+)"', vneid)
-    # the path a learner walks: register level 1 (and its chip scan), activate, log in,
-    # wallet; level 2 at the police comes after (issue #19)
-    assert order[:6] == ["vneid-register-level-1", "vneid-nfc-chip", "vneid-activate",
-                         "vneid-login", "vneid-forgot", "vneid-wallet"]
+    # the path a learner walks: install (checking the developer), register level 1 (and
+    # its chip scan), activate, log in, wallet; level 2 at the police comes after (#19)
+    assert order[:7] == ["vneid-install", "vneid-register-level-1", "vneid-nfc-chip",
+                         "vneid-activate", "vneid-login", "vneid-forgot", "vneid-wallet"]
     assert order.index("vneid-account-levels") > order.index("vneid-wallet")
     assert client.get("/topics/scams-bank").status_code == 404  # only through /scams
 
