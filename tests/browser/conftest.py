@@ -3,6 +3,7 @@ driven by Playwright in Debian's chromium, the way a learner uses it."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -17,8 +18,9 @@ from playwright.sync_api import expect
 
 from tests.conftest import fresh_database_url, lesson_text
 from trainer import db as database
+from trainer.answers import accepted_answers
 from trainer.classroom import auth
-from trainer.content.lesson import Choose, Interaction, Judge, Read
+from trainer.content.lesson import Choose, Interaction, Judge, Lesson, Read, Spot, Step, Tap, Type
 
 CHROMIUM = os.environ.get("TRAINER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 640}
@@ -167,9 +169,10 @@ def wait_for_step(page, number: int) -> None:
     page.wait_for_selector(f'#step[data-number="{number}"]')
 
 
-def plain(html: str) -> str:
-    """An option's text as the learner reads it (tags dropped), enough of it to find it."""
-    return re.sub(r"<[^>]+>", "", html)[:30]
+def plain(fragment: str, length: int | None = 30) -> str:
+    """The words a learner reads in an author's HTML (tags and entities gone), the first
+    ``length`` of them (enough to find an option or a feedback by its text; None: all)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()[:length]
 
 
 def answer_in_panel(page, i: Interaction) -> None:
@@ -232,3 +235,58 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(re.compile(r"/volunteer/$"))
     expect(page.locator('input[name="password"]')).to_have_count(0)
+
+
+def phone_shot(page, name: str) -> None:
+    """The simulated phone alone, to look at by eye (test-artifacts/, not in the repo)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for image in page.locator("#step .phone img").all():
+        expect(image).to_have_js_property("complete", True)
+    page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def type_answer(page, lesson: Lesson, step: Step, value: str | None = None) -> None:
+    """Type as a learner does: on a passcode keypad digit by digit, else in the box."""
+    i = step.interaction
+    text = value if value is not None else accepted_answers(i, lesson.card)[0]
+    field = page.locator('#step input[name="answer"]')
+    keys = page.locator("#step [data-key]")
+    if value is None and keys.count() and text.isdigit():
+        field.fill("")
+        for digit in text:
+            page.locator(f'#step [data-key="{digit}"]').first.click()
+        expect(field).to_have_value(text)
+    else:
+        field.fill(text)
+    submit = page.locator("#step .device-form .vn-primary, #step .device-form .send-btn")
+    if submit.count():
+        submit.first.click()
+    else:
+        field.press("Enter")
+
+
+def answer_right(page, lesson: Lesson, step: Step) -> None:
+    """Answer a step right as a learner does, checking what she would notice on the way:
+    a target she can hit (48 px), the words that say why, the step finished."""
+    i = step.interaction
+    if isinstance(i, Tap):
+        target = page.locator(f'#step [data-target="{i.target}"]').first
+        box = target.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48, (lesson.id, step.key)
+        tap(page, i.target)
+    elif isinstance(i, Type):
+        type_answer(page, lesson, step)
+    elif isinstance(i, Choose | Judge | Read):
+        answer_in_panel(page, i)
+        why = next((o.why for o in i.options if o.correct), "") if isinstance(i, Choose) \
+            else getattr(i, "why", "")
+        if why:
+            expect(page.locator("#step .feedback.good")).to_contain_text(plain(why, 40))
+    elif isinstance(i, Spot):
+        for flag, why in i.flags.items():
+            part = page.locator(f'#step button.part[name="target"][value="{flag}"]').first
+            box = part.bounding_box()
+            assert box["height"] >= 48, (lesson.id, flag)
+            part.click()
+            expect(page.locator("#step .feedback.good")).to_contain_text(plain(why, 40))
+    page.wait_for_selector("#step.is-finished")

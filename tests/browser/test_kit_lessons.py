@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, answer_in_panel, plain, tap, wait_for_step
-from trainer.answers import accepted_answers
-from trainer.content.lesson import Lesson, Spot, Step, Tap, Type
+from tests.browser.conftest import PHONE, answer_right, phone_shot, tap, wait_for_step
+from trainer.content.lesson import Tap
 from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
@@ -21,32 +20,6 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 LIBRARY = load_library(LESSONS_DIR)
 KIT_LESSONS = sorted(i for i in LIBRARY.ids()
                      if any(SCREENS[s.screen].kit is not None for s in LIBRARY.get(i, "vi").steps))
-
-
-def phone_shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for image in page.locator("#step .phone img").all():  # icons loaded before the picture
-        expect(image).to_have_js_property("complete", True)
-    page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def answer_right(page, lesson: Lesson, step: Step) -> None:
-    i = step.interaction
-    if isinstance(i, Tap):
-        target = page.locator(f'#step [data-target="{i.target}"]').first
-        box = target.bounding_box()
-        assert box["height"] >= 48 and box["width"] >= 48, (lesson.id, step.key)
-        tap(page, i.target)
-    elif isinstance(i, Type):
-        page.locator('#step input[name="answer"]').fill(accepted_answers(i, lesson.card)[0])
-        page.locator('#step input[name="answer"]').press("Enter")
-    elif isinstance(i, Spot):
-        for flag in i.flags:
-            page.locator(f'#step button.part[name="target"][value="{flag}"]').first.click()
-            expect(page.locator("#step .feedback.good")).to_contain_text(plain(i.flags[flag]))
-    else:
-        answer_in_panel(page, i)
-    page.wait_for_selector("#step.is-finished")
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])

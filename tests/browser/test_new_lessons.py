@@ -7,16 +7,22 @@ this red; the assertions at the end of each walk check what the lesson teaches."
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer, tap, wait_for_step
-from trainer.answers import accepted_answers
-from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Step, Tap, Type
+from tests.browser.conftest import (
+    PHONE,
+    LiveServer,
+    answer_right,
+    phone_shot,
+    plain,
+    tap,
+    wait_for_step,
+)
+from trainer.content.lesson import Choose, Judge, Lesson, Spot, Step, Tap
 from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
@@ -25,73 +31,6 @@ LIBRARY = load_library(LESSONS_DIR)
 NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh",
        "vneid-bao-lua-dao", "vneid-kham-benh")
 SHOW_ME = re.compile("Cho tôi xem|Show me")
-
-
-def plain(fragment: str) -> str:
-    """The words a learner reads in an author's HTML (bold marks and entities gone)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
-
-
-def phone_shot(page, name: str) -> None:
-    """The simulated phone alone, to look at by eye (test-artifacts/, not in the repo)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for image in page.locator("#step .phone img").all():
-        expect(image).to_have_js_property("complete", True)
-    page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def type_answer(page, lesson: Lesson, step: Step, value: str | None = None) -> None:
-    """Type as a learner does: on a passcode keypad digit by digit, else in the box."""
-    i = step.interaction
-    text = value if value is not None else accepted_answers(i, lesson.card)[0]
-    field = page.locator('#step input[name="answer"]')
-    keys = page.locator("#step [data-key]")
-    if value is None and keys.count() and text.isdigit():
-        field.fill("")
-        for digit in text:
-            page.locator(f'#step [data-key="{digit}"]').first.click()
-        expect(field).to_have_value(text)
-    else:
-        field.fill(text)
-    submit = page.locator("#step .device-form .vn-primary, #step .device-form .send-btn")
-    if submit.count():
-        submit.first.click()
-    else:
-        field.press("Enter")
-
-
-def answer_right(page, lesson: Lesson, step: Step) -> None:
-    i = step.interaction
-    if isinstance(i, Tap):
-        target = page.locator(f'#step [data-target="{i.target}"]').first
-        box = target.bounding_box()
-        assert box["height"] >= 48 and box["width"] >= 48, (lesson.id, step.key)
-        tap(page, i.target)
-    elif isinstance(i, Type):
-        type_answer(page, lesson, step)
-    elif isinstance(i, Choose):
-        panel = page.locator("#step .answer-panel")
-        right = [o for o in i.options if o.correct]
-        if i.several:
-            for o in right:
-                panel.locator("label.option", has_text=plain(o.text)[:30]).locator("input").check()
-            panel.get_by_role("button", name=re.compile("^(Xong|Done)$")).click()
-        else:
-            panel.locator("button.option", has_text=plain(right[0].text)[:30]).click()
-        expect(page.locator("#step .feedback.good")).to_contain_text(plain(right[0].why)[:40])
-    elif isinstance(i, Judge):
-        page.locator(f"#step .judge-{i.answer}").click()
-        expect(page.locator("#step .feedback.good")).to_contain_text(plain(i.why)[:40])
-    elif isinstance(i, Read):
-        page.locator('#step .answer-panel button[name="done"]').click()
-    elif isinstance(i, Spot):
-        for flag, why in i.flags.items():
-            part = page.locator(f'#step button.part[name="target"][value="{flag}"]').first
-            box = part.bounding_box()
-            assert box["height"] >= 48, (lesson.id, flag)
-            part.click()
-            expect(page.locator("#step .feedback.good")).to_contain_text(plain(why)[:40])
-    page.wait_for_selector("#step.is-finished")
 
 
 def wrong_then_show_me(page, lesson: Lesson, n: int, step: Step) -> bool:
@@ -140,7 +79,7 @@ def walk(page, server: LiveServer, lesson: Lesson, locale: str) -> None:
 
 
 def right_options(lesson: Lesson) -> list[str]:
-    return [plain(o.text).lower() for s in lesson.steps if isinstance(s.interaction, Choose)
+    return [plain(o.text, None).lower() for s in lesson.steps if isinstance(s.interaction, Choose)
             for o in s.interaction.options if o.correct]
 
 
@@ -168,7 +107,7 @@ def test_fake_bts_text_is_checked_in_the_bank_app_not_by_its_sender_name():
         lesson = LIBRARY.lessons[("scam-bts-gia-ngan-hang", locale)]
         judge = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Judge))
         spot = next(s.interaction for s in lesson.steps if isinstance(s.interaction, Spot))
-        assert judge.answer == "scam" and proof in plain(spot.flags["brand"]).lower()
+        assert judge.answer == "scam" and proof in plain(spot.flags["brand"], None).lower()
         assert any(app in o and ("số dư" in o or "balance" in o) for o in right_options(lesson))
         taps = [s.interaction.target for s in lesson.steps if isinstance(s.interaction, Tap)]
         assert taps == ["app-nganhang", "xem-so-du"]
