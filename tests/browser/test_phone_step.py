@@ -4,6 +4,7 @@ simulated screens grow with the largest text size."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -101,7 +102,11 @@ def answer_wrong(page: Page, step) -> str:
     return tapped
 
 
-@pytest.mark.parametrize("locale", ["vi", "en"])
+# Vietnamese, the learners' language, in every run. The English twins have the same steps
+# and screens (the translation check compares them); their walk passes too (354/354 on
+# 2026-11-30), but it doubles this test's five minutes, so it runs on request:
+#   TRAINER_WALK_LOCALES=vi,en pytest tests/browser/test_phone_step.py -k every_step
+@pytest.mark.parametrize("locale", os.environ.get("TRAINER_WALK_LOCALES", "vi").split(","))
 def test_every_step_of_every_lesson_keeps_its_target_in_view(server, browser, locale):
     lessons = [x for x in load_library(LESSONS).listing(locale)]
     context = browser.new_context(**PHONE_DEVICE)
