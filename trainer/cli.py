@@ -194,6 +194,10 @@ def _serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int
     options = {
         "bind": [f"{host}:{port}"], "workers": workers, "worker_class": "gthread",
         "threads": threads, "backlog": 1024, "worker_connections": 1000,  # as waitress
+        # A phone taps every few seconds on one kept-alive connection. gunicorn's default
+        # (close after 2 s idle) races her next tap: the connection closes as the POST
+        # leaves and the answer is lost in transit. Keep it open as waitress does.
+        "keepalive": 120,
         "preload_app": True, "post_fork": post_fork, "proc_name": "tapso",
         "accesslog": None, "errorlog": "-", "loglevel": "warning",
     }

@@ -3,19 +3,15 @@ only: shared by the accessibility and offline tests (issue 7)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.conftest import LIBRARY
 from trainer.answers import accepted_answers
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
-from trainer.content.library import load_library
-
-LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 
 def bundled(lesson_id: str, locale: str = "vi") -> Lesson:
-    lesson = load_library(LESSONS).get(lesson_id, locale)
+    lesson = LIBRARY.get(lesson_id, locale)
     assert lesson is not None, f"bundled lesson {lesson_id} is missing"
     return lesson
 

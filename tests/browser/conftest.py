@@ -21,12 +21,16 @@ from trainer import db as database
 from trainer.answers import accepted_answers
 from trainer.classroom import auth
 from trainer.content.lesson import Choose, Interaction, Judge, Lesson, Read, Spot, Step, Tap, Type
+from trainer.content.library import load_library
 
 CHROMIUM = os.environ.get("TRAINER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 640}
 KIOSK = {"width": 1280, "height": 800}
 PROJECTOR = {"width": 1920, "height": 1080}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+# The bundled lessons, parsed once for every browser test that walks them (read only).
+LIBRARY = load_library(LESSONS)
 
 # A red flag's size in a spot step: each of its words is a button at least this high, the
 # phrase (span.spot-part) this wide; or the target's own button (the address bar).

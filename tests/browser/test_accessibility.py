@@ -18,10 +18,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.a11y_walk import LESSONS, bundled, walk
-from tests.browser.conftest import PHONE, PROJECTOR, shot, tap
+from tests.browser.a11y_walk import bundled, walk
+from tests.browser.conftest import LIBRARY, PHONE, PROJECTOR, shot, tap
 from tests.conftest import lesson_text
-from trainer.content.library import load_library
 from trainer.screens import SCREENS
 from trainer.speech import voice
 
@@ -55,7 +54,7 @@ def audit(page) -> list[str]:
 
 def screen_steps() -> dict[str, str]:
     """For each registered screen and each kind of step, a bundled lesson step using it."""
-    library = load_library(LESSONS)
+    library = LIBRARY
     found: dict[str, str] = {}
     for lesson in library.listing("vi"):
         for number, step in enumerate(lesson.steps, start=1):

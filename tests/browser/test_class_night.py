@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PHONE, shot, sign_in, tap, wait_for_step
+from tests.browser.conftest import ARTIFACTS, LIBRARY, PHONE, shot, sign_in, tap, wait_for_step
 from trainer import db as database
 from trainer.classroom import addresses, auth, classes
-from trainer.config import ROOT
-from trainer.content.library import load_library
 
 PASSWORD = "volunteer pass"
 PROJECTORS = {"1024x768": {"width": 1024, "height": 768},
@@ -24,7 +22,7 @@ PROJECTORS = {"1024x768": {"width": 1024, "height": 768},
 
 
 def vneid_lessons() -> list[str]:
-    library = load_library(ROOT / "lessons")
+    library = LIBRARY
     return [x.id for x in library.listing("vi") if x.topic == "vneid"]
 
 

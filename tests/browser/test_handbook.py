@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.a11y_walk import LESSONS
-from tests.browser.conftest import KIOSK, shot
+from tests.browser.conftest import KIOSK, LIBRARY, shot
 from tests.conftest import FRONT
-from trainer.content.library import load_library
 
 A4 = (595, 842)  # points
 RUNNING_HEAD = "Cẩm nang Tập Số"
@@ -72,7 +70,7 @@ def test_handbook_prints_one_page_per_lesson(handbook_lessons, server, new_page,
 
 
 def test_bundled_topic_handbook_has_every_step(server, new_page, tmp_path):
-    library = load_library(LESSONS)
+    library = LIBRARY
     topic, lessons = library.by_topic("vi")[0]
     page = new_page(KIOSK)
     pages = print_pdf(page, f"{server.url}/handbook/{topic.id}", tmp_path / "topic.pdf")

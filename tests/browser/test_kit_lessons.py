@@ -6,18 +6,14 @@ step the kit screen cannot answer (a target not drawn, a field missing) turns th
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, answer_right, phone_shot, tap, wait_for_step
+from tests.browser.conftest import LIBRARY, PHONE, answer_right, phone_shot, tap, wait_for_step
 from trainer.content.lesson import Tap
-from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
-LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
-LIBRARY = load_library(LESSONS_DIR)
 KIT_LESSONS = sorted(i for i in LIBRARY.ids()
                      if any(SCREENS[s.screen].kit is not None for s in LIBRARY.get(i, "vi").steps))
 

@@ -8,12 +8,12 @@ this red; the assertions at the end of each walk check what the lesson teaches."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    LIBRARY,
     PHONE,
     LiveServer,
     answer_right,
@@ -23,11 +23,8 @@ from tests.browser.conftest import (
     wait_for_step,
 )
 from trainer.content.lesson import Choose, Judge, Lesson, Spot, Step, Tap
-from trainer.content.library import load_library
 from trainer.screens import SCREENS
 
-LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
-LIBRARY = load_library(LESSONS_DIR)
 NEW = ("scam-bts-gia-ngan-hang", "scam-giay-phat-nguoi-qr", "vneid-tai-khoan-an-sinh",
        "vneid-bao-lua-dao", "vneid-kham-benh")
 SHOW_ME = re.compile("Cho tôi xem|Show me")

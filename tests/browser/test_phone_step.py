@@ -10,10 +10,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.a11y_walk import LESSONS, finish_step
-from tests.browser.conftest import ARTIFACTS, KIOSK, PROJECTOR, LiveServer
+from tests.browser.a11y_walk import finish_step
+from tests.browser.conftest import ARTIFACTS, KIOSK, LIBRARY, PROJECTOR, LiveServer
 from trainer.content.lesson import Choose, Judge, Lesson, Read, Spot, Tap, Type
-from trainer.content.library import load_library
 
 PHONE_DEVICE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True,
                 "device_scale_factor": 2}
@@ -108,7 +107,7 @@ def answer_wrong(page: Page, step) -> str:
 #   TRAINER_WALK_LOCALES=vi,en pytest tests/browser/test_phone_step.py -k every_step
 @pytest.mark.parametrize("locale", os.environ.get("TRAINER_WALK_LOCALES", "vi").split(","))
 def test_every_step_of_every_lesson_keeps_its_target_in_view(server, browser, locale):
-    lessons = [x for x in load_library(LESSONS).listing(locale)]
+    lessons = [x for x in LIBRARY.listing(locale)]
     context = browser.new_context(**PHONE_DEVICE)
     context.set_default_timeout(10_000)
     context.add_init_script(COUNT_SETTLED)
@@ -193,7 +192,7 @@ def test_largest_text_size_reaches_the_simulated_screens(server, browser):
     page.goto(server.url + "/settings")
     page.get_by_label(re.compile("Rất lớn")).check()
     page.get_by_role("button", name=re.compile("Lưu")).click()
-    library = load_library(LESSONS)
+    library = LIBRARY
     small: list[str] = []
     pieces = 0
     for lesson_id in ("vneid-activate", "portal-criminal-record", "portal-birth",
@@ -256,7 +255,7 @@ def shot_path(name: str):
 
 
 def test_finding_a_red_flag_leaves_the_screen_where_she_was_looking(server, browser):
-    library = load_library(LESSONS)
+    library = LIBRARY
     lesson, index = next((x, n) for x in library.listing("vi")
                          for n, s in enumerate(x.steps) if isinstance(s.interaction, Spot)
                          and x.id == "scam-web-doi-diem")

@@ -8,13 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import KIOSK, PHONE, PROJECTOR, shot, tap, wait_for_step
+from tests.browser.conftest import KIOSK, LIBRARY, PHONE, PROJECTOR, shot, tap, wait_for_step
 from trainer.answers import accepted_answers
-from trainer.config import ROOT
 from trainer.content.lesson import Choose, Judge, Read, Spot, Tap, Type
-from trainer.content.library import load_library
 
-LIBRARY = load_library(ROOT / "lessons")
 PORTAL = [x.id for x in LIBRARY.listing("vi") if x.topic == "portal"]
 
 

@@ -10,12 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PART_SIZE, PHONE, shot, wait_for_step
-from tests.conftest import ROOT
+from tests.browser.conftest import LIBRARY, PART_SIZE, PHONE, shot, wait_for_step
 from trainer.content.lesson import Choose, Judge, Spot
-from trainer.content.library import load_library
-
-LIBRARY = load_library(ROOT / "lessons")
 
 
 def plain(fragment: str) -> str:

@@ -9,29 +9,25 @@ steps answerable keeps this test green, and a step the screen cannot answer turn
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    ARTIFACTS,
     KIOSK,
+    LIBRARY,
     PHONE,
     PROJECTOR,
-    answer_in_panel,
-    plain,
+    answer_right,
+    phone_shot,
     shot,
     tap,
+    type_answer,
     wait_for_step,
 )
-from trainer.answers import accepted_answers
-from trainer.content.lesson import Lesson, Spot, Step, Tap, Type
-from trainer.content.library import load_library
+from trainer.content.lesson import Lesson, Step, Tap, Type
 from trainer.screens import SCREENS
 
-LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
-LIBRARY = load_library(LESSONS_DIR)
 # portal-birth kept its id (learners' progress) when it became the VNeID procedure (#19)
 # (lessons on screen-kit apps, like vneid-install's CH Play, are walked by test_kit_lessons)
 OURS = sorted(i for i in LIBRARY.ids()
@@ -41,50 +37,10 @@ PROCEDURES = ["vneid-stay-notice", "portal-birth", "vneid-criminal-record"]
 NEXT = re.compile("Bước tiếp theo|Xong bài")
 
 
-def phone_shot(page, name: str) -> None:
-    """The simulated phone alone, to look at every VNeID screen by eye (not in the repo)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.locator("#step .phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
 def _lesson(lesson_id: str) -> Lesson:
     lesson = LIBRARY.get(lesson_id, "vi")
     assert lesson is not None and lesson.locale == "vi"
     return lesson
-
-
-def _submit_button(page):
-    """The screen's main button (Gửi yêu cầu, Xác nhận, Gửi…) that sends what was typed."""
-    return page.locator("#step .device-form .vn-primary, #step .device-form .send-btn").first
-
-
-def _type(page, lesson: Lesson, step: Step, text: str | None = None) -> None:
-    i = step.interaction
-    value = text if text is not None else accepted_answers(i, lesson.card)[0]
-    field = page.locator('#step input[name="answer"]')
-    if step.screen == "vneid.passcode" and text is None:
-        field.fill("")
-        for digit in value:  # a finger on the app's keypad
-            page.locator(f'#step [data-key="{digit}"]').click()
-        expect(field).to_have_value(value)
-    else:
-        field.fill(value)
-    _submit_button(page).click()
-
-
-def answer_right(page, lesson: Lesson, step: Step) -> None:
-    i = step.interaction
-    if isinstance(i, Tap):
-        tap(page, i.target)
-    elif isinstance(i, Type):
-        _type(page, lesson, step)
-    elif isinstance(i, Spot):  # a scam call met on the way (vneid-tai-khoan-an-sinh)
-        for flag, why in i.flags.items():  # each answer comes back before the next tap
-            page.locator(f'#step button.part[name="target"][value="{flag}"]').first.click()
-            expect(page.locator("#step .feedback.good")).to_contain_text(plain(why)[:20])
-    else:  # choose, judge, read
-        answer_in_panel(page, i)
-    page.wait_for_selector("#step.is-finished")
 
 
 def answer_wrong(page, lesson: Lesson, step: Step) -> None:
@@ -94,7 +50,7 @@ def answer_wrong(page, lesson: Lesson, step: Step) -> None:
         others = [k for k in step.wrong if k != "default"] or ["back", "home"]
         tap(page, next(k for k in others if k != i.target))
     else:
-        _type(page, lesson, step, text="sai")
+        type_answer(page, lesson, step, "sai")
 
 
 def _first_practice_step(lesson: Lesson) -> int:

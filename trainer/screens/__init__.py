@@ -403,10 +403,15 @@ def _word_buttons(words: str, value: str, cls: str, show: bool = False) -> str:
     carries the whole part as its name, the other words are left out of both. The words
     of a part sit in one inline ``span.spot-part`` (the whole phrase, for its size)."""
     core = words.strip()
-    if not core:
-        return str(escape(words))
+    if not core or (value == ORDINARY and not _has_letters(core)):
+        return str(escape(words))  # a lone "." or "—" between parts: nothing to tap
     start = words.index(core)
-    pieces = core.split()
+    pieces: list[str] = []
+    for word in core.split():  # punctuation rides with its word: no 7 px wide button
+        if pieces and not (_has_letters(word) and _has_letters(pieces[-1])):
+            pieces[-1] += " " + word
+        else:
+            pieces.append(word)
     buttons = []
     for n, word in enumerate(pieces):
         if n == 0:
@@ -419,6 +424,10 @@ def _word_buttons(words: str, value: str, cls: str, show: bool = False) -> str:
         (" part show-me" if show else "")  # "show me" points at the whole phrase
     return (f'{escape(words[:start])}<span class="{group}" data-part="{escape(value)}">'
             f'{" ".join(buttons)}</span>{escape(words[start + len(core):])}')
+
+
+def _has_letters(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
 
 
 @template_filter

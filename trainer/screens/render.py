@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from flask import Response, current_app, render_template, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from trainer import progress
 from trainer.answers import Verdict, first_answer
@@ -71,8 +71,7 @@ def step_context(lesson: Lesson, index: int, status: progress.StepStatus,
     tapped = ""
     if (isinstance(interaction, Tap) and verdict is not None and verdict.reason == "wrong"
             and verdict.detail not in step.wrong):  # the author said nothing about this tap
-        tapped = target_label(draw_screen(lesson, index, screen_ui(lesson, interaction)),
-                              verdict.detail)
+        tapped = tapped_label(lesson, index, verdict.detail)
     following = (url_for("lessons.step", lesson_id=lesson.id, number=number + 1)
                  if number < len(lesson.steps) else url_for("lessons.done", lesson_id=lesson.id))
     return dict(
@@ -224,13 +223,18 @@ def kit_app_icon(app: KitApp) -> str:
     return asset_url(kit_icon(app.icon))
 
 
-def tapped_words(lesson: Lesson, index: int, target: str) -> str:
-    """What a tapped target says on step ``index``'s screen ("Zalo" for ``app-zalo``), so
-    the volunteer's board can say "bấm Zalo"; the target's name if it is not drawn. Kept
-    like the screen: the board asks again for every stuck learner on every refresh."""
-    def words() -> str:
-        screen = draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction,
-                                                      taps=False))
-        return target_label(str(screen), target)[:60] or target
+def tapped_label(lesson: Lesson, index: int, target: str) -> str:
+    """What a tapped part of step ``index``'s screen says ("Zalo" for ``app-zalo``), in the
+    screen's own words, so a wrong tap is named to the learner ("Đó là Zalo") and on the
+    volunteer's board; "" when the screen draws no such part. Kept like the screen, and
+    only for parts it draws, so made-up names in a tampered form cannot fill the cache."""
+    screen = draw_screen(lesson, index, screen_ui(lesson, lesson.steps[index].interaction))
+    if f'data-target="{escape(target)}"' not in screen:
+        return ""
+    return str(render_kept(lesson, ("tapped", index, target),
+                           lambda: target_label(str(screen), target)[:60]))  # plain text
 
-    return str(render_kept(lesson, ("tapped", index, target), words))  # plain text
+
+def tapped_words(lesson: Lesson, index: int, target: str) -> str:
+    """For the board's "bấm …": the tapped part's words, else the target's name."""
+    return tapped_label(lesson, index, target) or target

@@ -64,16 +64,21 @@ def voice_for(lang: str) -> str | None:
 
 def remember(cache: Path, lang: str, text: str) -> str | None:
     """List ``text`` as one the server may say in ``lang``; its key, or None if too long."""
+    try:
+        return _listed(cache, lang, text)
+    except OSError:  # a read-only or full disk: the page is drawn, without this voice
+        return None  # (and not kept: the next page tries again)
+
+
+@functools.lru_cache(maxsize=4096)  # every page lists the same few texts for every learner
+def _listed(cache: Path, lang: str, text: str) -> str | None:
     words = spoken(text)
     if not words or len(words) > MAX_CHARS:
         return None
     key = text_key(words)
     path = cache / "texts" / lang / f"{key}.txt"
     if not path.is_file():
-        try:
-            write_atomic(path, words.encode("utf-8"))
-        except OSError:  # a read-only or full disk: the page is drawn, without this voice
-            return None
+        write_atomic(path, words.encode("utf-8"))
     return key
 
 
