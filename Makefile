@@ -65,9 +65,11 @@ nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
 
+# One test process per core (pytest-xdist); a file's tests stay together in one process,
+# sharing its server. A single file runs alone as usual: `.venv/bin/pytest tests/x.py`.
 test: setup-test chromium nginx speech lint
 	$(BIN)/trainer check lessons
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --dist loadfile
 
 # The provincial set-up for real: PostgreSQL, two servers, nginx, a server killed mid-lesson.
 provincial: setup-test nginx

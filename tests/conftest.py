@@ -20,7 +20,25 @@ from trainer.screens import SCREENS
 from trainer.screens.kit import APPS, load_apps
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("TRAINER_TEST_DATABASE_URL")
+
+
+def _own_database(url: str | None) -> str | None:
+    """Under pytest-xdist (``-n 2``) each worker empties and fills a PostgreSQL database of
+    its own (``test_gw0``, ``test_gw1``) beside the one named, so they never meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{own}"')
+    return f"{base}/{own}"
+
+
+PG_URL = _own_database(os.environ.get("TRAINER_TEST_DATABASE_URL"))
 
 
 def fresh_database_url(tmp_path: Path) -> str:
