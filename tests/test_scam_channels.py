@@ -92,3 +92,16 @@ def test_a_letter_has_a_stamp_and_signature_only_when_the_author_says_so(client)
     assert "CỘNG HÒA" not in plain  # no national motto unless given
     signed = page(client, 7)
     assert "letter-stamp" in signed and "letter-signature" in signed
+    assert "qr-pic" not in plain + signed  # a QR code is printed only when the letter says so
+
+
+def test_the_fake_fine_letter_prints_the_qr_code_it_tells_her_to_scan(make_app):
+    """"quét mã QR ở cuối giấy": the code is there, as a drawing marked MẪU."""
+    app = make_app()  # the bundled lessons
+    lesson = app.extensions["library"].get("scam-giay-phat-nguoi-qr", "vi")
+    number = next(n for n, s in enumerate(lesson.steps, 1) if s.screen == "paper.letter")
+    html = app.test_client().get(f"/lessons/scam-giay-phat-nguoi-qr/{number}").get_data(
+        as_text=True)
+    qr = html[html.index('class="letter-qr"'):]
+    qr = qr[:qr.index("</svg>")]
+    assert "qr-pic" in qr and ">MẪU</text>" in qr
