@@ -255,3 +255,20 @@ def test_a_lesson_not_yet_translated_is_spoken_in_its_own_language(site):
     said = {p["say"]: p["voice"] for button in parts(page) for p in button}
     step = next(v for s, v in said.items() if "Tin nhắn" in s)
     assert step.startswith("/speech/vi/")
+
+
+def test_check_works_out_no_texts_for_lessons_without_recordings(lessons_dir, monkeypatch):
+    """Most lessons have no recordings: check says so without rendering every step's text
+    (on 500 lessons that was most of its time); --recordings still counts them."""
+    lessons_dir("vi/nghe.md", LESSON)
+    root = lessons_dir.root
+    worked_out = []
+    real = recordings.lesson_texts
+    monkeypatch.setattr(recordings, "lesson_texts",
+                        lambda lesson, gettext: worked_out.append(lesson.id) or real(lesson,
+                                                                                    gettext))
+    result = CliRunner().invoke(check_command, [str(root)])
+    assert result.exit_code == 0 and "no lesson has recordings yet" in result.output
+    assert worked_out == []
+    listed = CliRunner().invoke(check_command, [str(root), "--recordings"])
+    assert worked_out == ["nghe"] and re.search(r"vi 0/\d+ texts recorded", listed.output)
