@@ -43,7 +43,7 @@ PART_SIZE = ("el => { const bs = el.matches('button') ? [el] : [...el.querySelec
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser test gets one more go when it fails: on a loaded 2-core machine a page
     can miss a timeout that an idle one meets. A test that fails twice is a real failure,
-    and pytest reports every rerun (``-ra``), so flakiness stays visible."""
+    and pytest names every rerun at the end (``-r aR``), so flakiness stays visible."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:
